@@ -43,3 +43,29 @@ import Testing
         #expect(throws: ObjectStoreError.self) { try ObjectStore(path: "/proc/definitely/not/here.sqlite") }
     }
 }
+
+/// Two stores on one file (as two object-service processes sharing it would be) writing at
+/// once: IMMEDIATE transactions and the busy timeout serialize them; no id is handed out twice.
+@Suite struct SharedFileTests {
+    @Test func twoStoresOnOneFileNeverCollide() async throws {
+        let db = TempDatabase()
+        let first = try ObjectStore(path: db.path)
+        let second = try ObjectStore(path: db.path)
+        await withTaskGroup(of: Void.self) { group in
+            for (index, store) in [first, second, first, second].enumerated() {
+                group.addTask {
+                    for seq in 1...50 {
+                        let request = ObjectRequest(jobId: "job-\(index)", tenant: "acme", epoch: 1, seq: seq,
+                                                    op: "records.create", args: [.string("invoice"), obj(("writer", .number(Double(index))))])
+                        do { _ = try store.execute(request) } catch { Issue.record("\(error)") }
+                    }
+                }
+            }
+        }
+        let records = try first.records(tenant: "acme", type: "invoice")
+        #expect(records.count == 200)
+        #expect(Set(records.map(\.id)).count == 200)
+        #expect(records.map(\.id) == (1...200).map { "invoice-\($0)" }, "creation order is id order")
+        #expect(try second.allJournalStats().map(\.calls) == [50, 50, 50, 50])
+    }
+}
