@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // MARK: - Kafka
@@ -51,6 +52,19 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Shared/LazarusService"
+        ),
+
+        // MARK: - Durable stores (SQLite through GRDB, no Kafka)
+
+        .target(
+            name: "LazarusObjectStore",
+            dependencies: ["LazarusWire", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Shared/LazarusObjectStore"
+        ),
+        .target(
+            name: "LazarusCheckpointStore",
+            dependencies: ["LazarusWire", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Shared/LazarusCheckpointStore"
         ),
 
         // MARK: - Script engine (pure Swift, no Kafka)
@@ -95,6 +109,8 @@ let package = Package(
         .testTarget(name: "LazarusWireTests", dependencies: ["LazarusWire"], path: "Tests/LazarusWireTests"),
         .testTarget(name: "LazarusSyntaxTests", dependencies: ["LazarusSyntax"], path: "Tests/LazarusSyntaxTests"),
         .testTarget(name: "LazarusEngineTests", dependencies: ["LazarusEngine", "LazarusSyntax"], path: "Tests/LazarusEngineTests"),
+        .testTarget(name: "LazarusObjectStoreTests", dependencies: ["LazarusObjectStore", "LazarusWire"], path: "Tests/LazarusObjectStoreTests"),
+        .testTarget(name: "LazarusCheckpointStoreTests", dependencies: ["LazarusCheckpointStore", "LazarusWire"], path: "Tests/LazarusCheckpointStoreTests"),
         .testTarget(name: "ServiceTests", dependencies: ["LazarusWire", "LazarusKafka"], path: "Tests/ServiceTests"),
     ],
     swiftLanguageModes: [.v6]

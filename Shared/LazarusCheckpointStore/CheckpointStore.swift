@@ -1,0 +1,134 @@
+import Foundation
+import GRDB
+import LazarusWire
+
+/// The checkpoint service's durable state: the job registry, snapshots, `sleep` timers and
+/// each job's history, in one SQLite file. Every public method is one transaction.
+///
+/// The store decides; the service produces. A method that returns a `RunCommand` has
+/// already committed the new epoch, so a crash before the command reaches Kafka at worst
+/// leaves a job that `acceptedButNeverStarted()`, `dueTimers(now:)` or
+/// `jobsToRecover(partitions:)` hands out again (see docs/STORES.md).
+public final class CheckpointStore: Sendable {
+    let writer: any DatabaseWriter
+    let options: CheckpointStoreOptions
+
+    /// Opens (creating if needed) the database at `path` in WAL mode and migrates it.
+    public init(path: String, options: CheckpointStoreOptions = .init()) throws(CheckpointStoreError) {
+        self.options = options
+        do {
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            writer = try DatabasePool(path: path, configuration: Self.configuration(options))
+            try Self.migrator.migrate(writer)
+        } catch {
+            throw CheckpointStoreError(.openFailed, "cannot open checkpoint store at \(path): \(error)")
+        }
+    }
+
+    /// A private in-memory store (tests, local runs): nothing survives the process.
+    public init(inMemory options: CheckpointStoreOptions = .init()) throws(CheckpointStoreError) {
+        self.options = options
+        do {
+            writer = try DatabaseQueue(configuration: Self.configuration(options))
+            try Self.migrator.migrate(writer)
+        } catch {
+            throw CheckpointStoreError(.openFailed, "cannot open in-memory checkpoint store: \(error)")
+        }
+    }
+
+    private static func configuration(_ options: CheckpointStoreOptions) -> Configuration {
+        var config = Configuration()
+        config.label = "lazarus.checkpoint-store"
+        config.busyMode = .timeout(options.busyTimeout)
+        let synchronous = options.durability == .full ? "FULL" : "NORMAL"
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+        }
+        return config
+    }
+
+    /// Milliseconds since the epoch, the store's unit of time.
+    public static func currentMillis() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
+
+    // MARK: - Transactions
+
+    /// Runs `body` in one IMMEDIATE transaction (the write lock is taken up front, so two
+    /// processes sharing the file never deadlock upgrading a read lock).
+    func transaction<T>(_ what: @autoclosure () -> String, _ body: (Database) throws -> T) throws(CheckpointStoreError) -> T {
+        do {
+            return try writer.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
+            }
+        } catch {
+            throw CheckpointStoreError.wrap(error, doing: what())
+        }
+    }
+
+    func read<T>(_ what: @autoclosure () -> String, _ body: (Database) throws -> T) throws(CheckpointStoreError) -> T {
+        do {
+            return try writer.unsafeReentrantRead(body)
+        } catch {
+            throw CheckpointStoreError.wrap(error, doing: what())
+        }
+    }
+
+    // MARK: - Shared row access
+
+    func fetchJob(_ db: Database, _ jobId: String) throws -> JobRecord? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM jobs WHERE job_id = ?"), arguments: [jobId]).map(Self.job(from:))
+    }
+
+    func requireJob(_ db: Database, _ jobId: String) throws -> JobRecord {
+        guard let job = try fetchJob(db, jobId) else {
+            throw CheckpointStoreError(.unknownJob, "no job '\(jobId)' is registered: check the id with `lazarus jobs`")
+        }
+        return job
+    }
+
+    func addHistory(_ db: Database, jobId: String, time: Int64, type: String, epoch: Int? = nil, seq: Int? = nil,
+                    detail: String? = nil, eventKey: String? = nil) throws {
+        let detail = detail.map { $0.count > options.maxHistoryDetail ? String($0.prefix(options.maxHistoryDetail)) + "…" : $0 }
+        try db.cachedStatement(sql: """
+            INSERT INTO job_history (job_id, time, type, epoch, seq, detail, event_key) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [jobId, time, type, epoch, seq, detail, eventKey])
+    }
+
+    static func job(from row: Row) throws -> JobRecord {
+        let jobId: String = row["job_id"]
+        func json(_ column: String) throws -> JSONValue? {
+            guard let text: String = row[column] else { return nil }
+            do { return try JSONParser.parse(Array(text.utf8)) } catch {
+                throw CheckpointStoreError(.corrupt, "job \(jobId): column \(column) is not valid JSON: \(error)")
+            }
+        }
+        let statusText: String = row["status"]
+        let policyText: String = row["policy"]
+        guard let status = JobStatus(rawValue: statusText), let policy = SaveStatePolicy(parsing: policyText) else {
+            throw CheckpointStoreError(.corrupt, "job \(jobId): unknown status '\(statusText)' or policy '\(policyText)'")
+        }
+        var failure: JobFailure?
+        if let error = try json("error") {
+            failure = JobFailure(name: error["name"]?.stringValue ?? "Error", message: error["message"]?.stringValue ?? "",
+                                 stack: error["stack"]?.stringValue)
+        }
+        return JobRecord(jobId: jobId, tenant: row["tenant"], script: row["script"], args: try json("args") ?? .object([]),
+                         policy: policy, status: status, epoch: row["epoch"], runsIssued: row["runs_issued"],
+                         partition: row["kafka_partition"], createdAt: row["created_at"], updatedAt: row["updated_at"],
+                         result: try json("result"), error: failure, lastSnapshotSeq: row["last_snapshot_seq"],
+                         lastSnapshotEpoch: row["last_snapshot_epoch"], resumptions: row["resumptions"])
+    }
+
+    static func jsonText(_ value: JSONValue) -> String { String(decoding: JSONWriter.write(value), as: UTF8.self) }
+
+    static func jsonText(_ failure: JobFailure) -> String {
+        var members: [(key: String, value: JSONValue)] = [("name", .string(failure.name)), ("message", .string(failure.message))]
+        if let stack = failure.stack { members.append(("stack", .string(stack))) }
+        return jsonText(.object(members))
+    }
+}
