@@ -22,6 +22,9 @@ struct LazarusBroker: ParsableCommand {
     @Flag(help: "Exit when stdin reaches end-of-file (for test harnesses that hold a pipe to the broker, so it dies with them). By default EOF only ends the control channel.")
     var exitOnStdinEof = false
 
+    @Flag(help: "Exit when the parent process goes away (for harnesses: never leave an orphan broker behind).")
+    var exitWithParent = false
+
     func validate() throws {
         guard brokers >= 1 else { throw ValidationError("--brokers must be at least 1") }
         guard partitions >= 1 else { throw ValidationError("--partitions must be at least 1") }
@@ -49,6 +52,21 @@ struct LazarusBroker: ParsableCommand {
             return source
         }
 
+        var parentWatch: DispatchSourceTimer? = nil
+        if exitWithParent {
+            let parent = getppid()
+            let timer = DispatchSource.makeTimerSource(queue: .main)
+            timer.schedule(deadline: .now() + .milliseconds(500), repeating: .milliseconds(500))
+            timer.setEventHandler {
+                if getppid() != parent {
+                    log("lazarus-broker: parent \(parent) is gone, exiting (--exit-with-parent)")
+                    Foundation.exit(0)
+                }
+            }
+            timer.resume()
+            parentWatch = timer
+        }
+
         let channel = ControlChannel(cluster: cluster, output: output)
         let exitOnEof = exitOnStdinEof
         let reader = Thread {
@@ -63,7 +81,7 @@ struct LazarusBroker: ParsableCommand {
         }
         reader.name = "control-channel"
         reader.start()
-        withExtendedLifetime(signals) { dispatchMain() }
+        withExtendedLifetime((signals, parentWatch)) { dispatchMain() }
     }
 }
 
