@@ -30,6 +30,12 @@ public struct DeadLetterEnvelope: Codable, Sendable, Hashable {
         public var name: String
         /// Header value, base64.
         public var valueBase64: String?
+
+        /// Creates a header entry.
+        public init(name: String, valueBase64: String?) {
+            self.name = name
+            self.valueBase64 = valueBase64
+        }
     }
 
     /// Builds the envelope of `message`.

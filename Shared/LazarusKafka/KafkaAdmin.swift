@@ -40,28 +40,23 @@ public final class KafkaAdmin: Sendable {
 
     /// Creates the topics that do not exist yet.
     ///
-    /// The dev broker (librdkafka 2.0.2's mock cluster) does not implement CreateTopics:
-    /// then this succeeds if every topic already exists (`lazarus-broker` creates the
-    /// `lazarus.*` topics itself) and throws `.unsupported` otherwise.
+    /// Existing topics are left alone (checked through metadata first). The dev broker
+    /// (librdkafka 2.0.2's mock cluster) does not implement CreateTopics: there this succeeds
+    /// if every topic already exists (`lazarus-broker` creates the `lazarus.*` topics
+    /// itself) and throws `.unsupported` after `timeoutMs` otherwise.
     public func createTopics(
         _ names: [String], partitions: Int, replicationFactor: Int = 1, timeoutMs: Int = 10_000
     ) async throws(KafkaError) -> [String: CreateOutcome] {
-        let handle = self.handle
-        let unsupported: KafkaError
-        do {
-            return try await DedicatedThread.run(name: "kafka-create-topics") { () throws(KafkaError) in
-                try handle.createTopics(names, partitions: partitions, replication: replicationFactor, timeoutMs: timeoutMs)
-            }
-        } catch where error.code == .unsupported {
-            unsupported = error
-        }
         let existing = Set(try await topics(timeoutMs: timeoutMs).map(\.name))
+        var outcome = Dictionary(uniqueKeysWithValues: names.filter(existing.contains).map { ($0, CreateOutcome.alreadyExisted) })
         let missing = names.filter { !existing.contains($0) }
-        guard missing.isEmpty else {
-            throw KafkaError(.unsupported, "the broker cannot create topics (\(unsupported.message)); missing: \(missing.joined(separator: ", ")). "
-                + "Create them on the cluster, or with lazarus-broker's `topic NAME PARTITIONS` command")
+        guard !missing.isEmpty else { return outcome }
+        let handle = self.handle
+        let created = try await DedicatedThread.run(name: "kafka-create-topics") { () throws(KafkaError) in
+            try handle.createTopics(missing, partitions: partitions, replication: replicationFactor, timeoutMs: timeoutMs)
         }
-        return Dictionary(uniqueKeysWithValues: names.map { ($0, .alreadyExisted) })
+        outcome.merge(created) { _, new in new }
+        return outcome
     }
 }
 
@@ -126,6 +121,12 @@ final class AdminHandle: @unchecked Sendable {
         let requestErr = rd_kafka_event_error(event)
         if requestErr != RD_KAFKA_RESP_ERR_NO_ERROR {
             let text = rd_kafka_event_error_string(event).map { String(cString: $0) } ?? ""
+            if requestErr == RD_KAFKA_RESP_ERR__TIMED_OUT && text.contains("controller") {
+                // What the mock cluster does: it has no controller that serves CreateTopics.
+                throw KafkaError(.unsupported, "no controller accepted CreateTopics within \(timeoutMs) ms (\(text)); the dev broker "
+                    + "cannot create topics. Missing: \(names.joined(separator: ", ")). Create them on the cluster, or with "
+                    + "lazarus-broker's `topic NAME PARTITIONS` command", isRetriable: true, librdkafkaCode: requestErr.rawValue)
+            }
             throw KafkaError(rd: requestErr, "CreateTopics failed: \(text)")
         }
         guard let result = rd_kafka_event_CreateTopics_result(event) else {

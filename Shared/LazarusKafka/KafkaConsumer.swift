@@ -158,7 +158,7 @@ final class ConsumerCore: @unchecked Sendable {
             // No committed offset at all (the rebalance callback could not look it up):
             // a new group, not lost data. Start at the beginning like auto.offset.reset=earliest.
             logger.info("no committed offset; starting at the beginning", metadata: ["kafka.partition": "\(tp?.description ?? "?")"])
-            if let tp { seekToBeginning(tp) }
+            if let tp { restartAtBeginning(tp) }
         case RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET:
             handleOutOfRange(tp, offset: m.offset, text: text)
         default:
@@ -186,16 +186,33 @@ final class ConsumerCore: @unchecked Sendable {
         ])
         buffer.push(.error(error))
         guard let tp, options.onOffsetOutOfRange == .resumeFromEarliest else { return }
-        seekToBeginning(tp)
+        restartAtBeginning(tp)
     }
 
-    private func seekToBeginning(_ tp: TopicPartition) {
-        let list = rd_kafka_topic_partition_list_new(1)
-        defer { rd_kafka_topic_partition_list_destroy(list) }
-        rd_kafka_topic_partition_list_add(list, tp.topic, tp.partition).pointee.offset = Int64(RD_KAFKA_OFFSET_BEGINNING)
-        if let seekError = rd_kafka_seek_partitions(rk, list, 0) {
-            logger.warning("cannot resume \(tp) from the earliest offset: \(String(cString: rd_kafka_error_string(seekError)))")
-            rd_kafka_error_destroy(seekError)
+    /// Restarts one partition at its earliest offset.
+    ///
+    /// A partition that failed with AUTO_OFFSET_RESET has stopped fetching, and librdkafka
+    /// rejects a seek on it; so the whole assignment is re-applied (eager protocol:
+    /// `rd_kafka_assign`), every other partition at its current position (the offset after
+    /// the last message handed to us), so nothing is skipped or delivered twice.
+    /// Runs on the poll thread, like the rebalance callback, so the two never interleave.
+    private func restartAtBeginning(_ tp: TopicPartition) {
+        var current: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>? = nil
+        guard rd_kafka_assignment(rk, &current) == RD_KAFKA_RESP_ERR_NO_ERROR, let current else { return }
+        defer { rd_kafka_topic_partition_list_destroy(current) }
+        _ = rd_kafka_position(rk, current)
+        var found = false
+        for i in 0..<Int(current.pointee.cnt) {
+            let entry = current.pointee.elems[i]
+            if String(cString: entry.topic) == tp.topic && entry.partition == tp.partition {
+                current.pointee.elems[i].offset = Int64(RD_KAFKA_OFFSET_BEGINNING)
+                found = true
+            }
+        }
+        guard found else { return }
+        let err = rd_kafka_assign(rk, current)
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+            logger.warning("cannot restart \(tp) from its earliest offset", metadata: ["kafka.error": "\(KafkaError(rd: err, ""))"])
         }
     }
 
