@@ -1,3 +1,26 @@
 #pragma once
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
+
+/// rd_kafka_producev is variadic, which Swift cannot call; this wrapper fixes the
+/// argument list LazarusKafka needs. `headers` (may be NULL) is owned by librdkafka
+/// when the call succeeds and still owned by the caller when it fails.
+static inline rd_kafka_resp_err_t lazarus_produce(rd_kafka_t *rk, const char *topic,
+                                                  int32_t partition,
+                                                  const void *key, size_t key_len,
+                                                  const void *value, size_t value_len,
+                                                  rd_kafka_headers_t *headers,
+                                                  void *msg_opaque) {
+    if (headers)
+        return rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(partition),
+                                 RD_KAFKA_V_KEY(key, key_len),
+                                 RD_KAFKA_V_VALUE((void *)value, value_len),
+                                 RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                                 RD_KAFKA_V_HEADERS(headers),
+                                 RD_KAFKA_V_OPAQUE(msg_opaque), RD_KAFKA_V_END);
+    return rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(partition),
+                             RD_KAFKA_V_KEY(key, key_len),
+                             RD_KAFKA_V_VALUE((void *)value, value_len),
+                             RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                             RD_KAFKA_V_OPAQUE(msg_opaque), RD_KAFKA_V_END);
+}
