@@ -19,7 +19,7 @@ struct KafkaBench: AsyncParsableCommand {
     @Option(help: "Use this cluster instead of starting lazarus-broker (topics are created with the admin API).")
     var brokers: String?
 
-    @Option(help: "Producer linger.ms. 0 matches the C floor (shared/bench/kafka-floor); the library default is 1.")
+    @Option(help: "Producer linger.ms. 0 (the library default) matches the C floor (shared/bench/kafka-floor).")
     var lingerMs = 0
 
     @Option(help: "Consumer fetch.wait.max.ms (library default 1).")
