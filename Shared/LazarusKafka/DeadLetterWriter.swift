@@ -74,24 +74,25 @@ public struct DeadLetterWriter: Sendable {
         self.topic = topic
     }
 
-    /// Writes the dead letter and waits for the broker's acknowledgement.
-    @discardableResult
-    public func write(_ message: KafkaMessage, reason: String) async throws(KafkaError) -> KafkaDeliveryReport {
+    /// The dead letter for `message`, to send along with other output.
+    public func record(for message: KafkaMessage, reason: String) -> KafkaRecord {
         let envelope = DeadLetterEnvelope(message: message, reason: reason)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let value: Data
-        do {
-            value = try encoder.encode(envelope)
-        } catch {
-            throw KafkaError(.invalidArgument, "cannot encode dead letter: \(error)")
-        }
-        return try await producer.send(
+        // The envelope holds only strings and integers: encoding cannot fail.
+        let value = (try? encoder.encode(envelope)) ?? Data()
+        return KafkaRecord(
             topic: topic, key: message.key, value: [UInt8](value),
             headers: [
                 KafkaHeader(name: "lazarus.dlq.reason", string: reason),
                 KafkaHeader(name: "lazarus.dlq.source", string: "\(message.topic)/\(message.partition)/\(message.offset)"),
             ])
+    }
+
+    /// Writes the dead letter and waits for the broker's acknowledgement.
+    @discardableResult
+    public func write(_ message: KafkaMessage, reason: String) async throws(KafkaError) -> KafkaDeliveryReport {
+        try await producer.send(record(for: message, reason: reason))
     }
 
     /// Writes the dead letter, then stores the message's offset on `consumer` so the

@@ -1,0 +1,125 @@
+import LazarusKafka
+import Logging
+
+/// Sends each processed message's output and stores the message's offset once that output
+/// is acknowledged — in consumption order per partition, so a stored offset never skips
+/// a message whose output is still in flight. At most `capacity` messages are in flight;
+/// `submit` waits for room (backpressure instead of unbounded piles).
+actor OutputWindow {
+    private struct Entry {
+        let message: KafkaMessage
+        var done = false
+    }
+
+    private let producer: KafkaProducer
+    private let consumer: KafkaConsumer
+    private let capacity: Int
+    private let logger: Logger
+    private var entries: [UInt64: Entry] = [:]
+    private var order: [UInt64] = []
+    private var head = 0
+    private var nextId: UInt64 = 0
+    private var roomWaiters: [CheckedContinuation<Void, Never>] = []
+    private var drainWaiters: [CheckedContinuation<Void, Never>] = []
+
+    init(producer: KafkaProducer, consumer: KafkaConsumer, capacity: Int, logger: Logger) {
+        self.producer = producer
+        self.consumer = consumer
+        self.capacity = capacity
+        self.logger = logger
+    }
+
+    var inFlight: Int { order.count - head }
+
+    /// Starts sending `records` for `message`; returns once the window has room.
+    func submit(_ message: KafkaMessage, records: [KafkaRecord]) async {
+        while inFlight >= capacity {
+            await withCheckedContinuation { roomWaiters.append($0) }
+        }
+        let id = nextId
+        nextId += 1
+        entries[id] = Entry(message: message)
+        order.append(id)
+        let producer = self.producer
+        let logger = self.logger
+        Task {
+            await Self.sendUntilAcknowledged(records, producer: producer, logger: logger)
+            self.completed(id)
+        }
+    }
+
+    /// Waits until every submitted message's output is acknowledged.
+    func drain() async {
+        while inFlight > 0 {
+            await withCheckedContinuation { drainWaiters.append($0) }
+        }
+    }
+
+    private func completed(_ id: UInt64) {
+        entries[id]?.done = true
+        while head < order.count, let entry = entries[order[head]], entry.done {
+            store(entry.message)
+            entries[order[head]] = nil
+            head += 1
+        }
+        if head > 1024 {
+            order.removeFirst(head)
+            head = 0
+        }
+        for waiter in roomWaiters { waiter.resume() }
+        roomWaiters.removeAll()
+        if inFlight == 0 {
+            for waiter in drainWaiters { waiter.resume() }
+            drainWaiters.removeAll()
+        }
+    }
+
+    private func store(_ message: KafkaMessage) {
+        do {
+            try consumer.storeOffset(for: message)
+        } catch {
+            // Revoked or closed meanwhile: the partition's next owner processes it again,
+            // which every Lazarus consumer tolerates.
+            logger.debug("offset not stored", metadata: [
+                "kafka.topic": "\(message.topic)", "kafka.partition": "\(message.partition)",
+                "kafka.offset": "\(message.offset)", "error": "\(error)",
+            ])
+        }
+    }
+
+    /// Never gives up on output it has not handed on: failed records are sent again with
+    /// backoff until the broker takes them or the producer is closed.
+    private static func sendUntilAcknowledged(_ records: [KafkaRecord], producer: KafkaProducer, logger: Logger) async {
+        var pending = records
+        var backoff = Backoff()
+        while !pending.isEmpty {
+            let results: [Result<KafkaDeliveryReport, KafkaError>]
+            do {
+                results = try await producer.sendBatch(pending)
+            } catch {
+                if error.code == .closed { return }
+                results = pending.map { _ in .failure(error) }
+            }
+            var failed: [KafkaRecord] = []
+            for (record, result) in zip(pending, results) {
+                if case .failure(let error) = result {
+                    if error.code == .closed { return }
+                    logger.warning("send failed; retrying", metadata: ["kafka.topic": "\(record.topic)", "error": "\(error)"])
+                    failed.append(record)
+                }
+            }
+            pending = failed
+            if !pending.isEmpty { await backoff.wait() }
+        }
+    }
+}
+
+/// Exponential backoff from 50 ms to 5 s.
+struct Backoff {
+    private var delayMs = 50
+
+    mutating func wait() async {
+        try? await Task.sleep(for: .milliseconds(delayMs))
+        delayMs = min(delayMs * 2, 5_000)
+    }
+}
