@@ -10,7 +10,8 @@ public func parseProgram(_ source: String) throws(SyntaxError) -> Program {
 public struct ParseOptions: Sendable {
     /// Parse the whole program as strict code (as if it started with "use strict").
     public var strict: Bool = false
-    /// Maximum syntactic nesting depth (expressions, statements, functions).
+    /// Maximum syntactic nesting depth (statements, expressions, functions, and the
+    /// length of left-associative chains such as `a+b+c…` or `a.b.c…`).
     public var maxNestingDepth: Int = 1000
 
     public init(strict: Bool = false, maxNestingDepth: Int = 1000) {
@@ -20,5 +21,6 @@ public struct ParseOptions: Sendable {
 }
 
 public func parseProgram(_ source: String, options: ParseOptions) throws(SyntaxError) -> Program {
-    throw SyntaxError(message: "parser not implemented yet", location: .start)
+    let parser = Parser(source: source, options: options)
+    return try parser.parseProgram()
 }
