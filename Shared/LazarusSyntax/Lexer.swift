@@ -35,8 +35,10 @@ final class Lexer {
 
     @inline(__always) private var atEnd: Bool { pos >= src.count }
 
-    private func error(_ message: String, _ loc: SourceLocation, feature: String? = nil, hint: String? = nil) -> SyntaxError {
-        SyntaxError(message: message, location: loc, hint: hint, feature: feature)
+    private func error(_ message: String, _ loc: SourceLocation, feature: String? = nil, hint: String? = nil)
+        -> ParseFailure
+    {
+        ParseFailure(SyntaxError(message: message, location: loc, hint: hint, feature: feature))
     }
 
     // MARK: - Character classes
@@ -99,7 +101,7 @@ final class Lexer {
     // MARK: - Trivia
 
     /// Skips whitespace and comments; returns whether a line terminator was crossed.
-    private func skipTrivia() throws(SyntaxError) -> Bool {
+    private func skipTrivia() throws(ParseFailure) -> Bool {
         var newline = false
         while pos < src.count {
             let c = src[pos]
@@ -150,7 +152,7 @@ final class Lexer {
 
     // MARK: - Tokens
 
-    func next() throws(SyntaxError) -> Token {
+    func next() throws(ParseFailure) -> Token {
         let newline = try skipTrivia()
         let start = location
         guard pos < src.count else {
@@ -285,7 +287,7 @@ final class Lexer {
 
     // MARK: Identifiers
 
-    private func scanIdentifier(start: SourceLocation) throws(SyntaxError) -> Token {
+    private func scanIdentifier(start: SourceLocation) throws(ParseFailure) -> Token {
         let begin = pos
         var escaped = false
         var scalars: [UInt32] = []
@@ -356,7 +358,7 @@ final class Lexer {
 
     // MARK: Numbers
 
-    private func scanNumber(start: SourceLocation) throws(SyntaxError) -> Token {
+    private func scanNumber(start: SourceLocation) throws(ParseFailure) -> Token {
         let begin = pos
         var tok = Token(kind: .number, start: start, end: start)
         let c = src[pos]
@@ -412,7 +414,7 @@ final class Lexer {
     }
 
     /// Optional `.digits` and exponent after the integer part.
-    private func scanDecimalTail(start: SourceLocation) throws(SyntaxError) {
+    private func scanDecimalTail(start: SourceLocation) throws(ParseFailure) {
         if pos < src.count && src[pos] == 0x2E {
             pos += 1
             while pos < src.count && Lexer.isDecimalDigit(src[pos]) { pos += 1 }
@@ -484,7 +486,7 @@ final class Lexer {
 
     // MARK: Strings
 
-    private func scanString(quote: UInt16, start: SourceLocation) throws(SyntaxError) -> Token {
+    private func scanString(quote: UInt16, start: SourceLocation) throws(ParseFailure) -> Token {
         pos += 1
         var tok = Token(kind: .string, start: start, end: start)
         var units: [UInt16] = []
@@ -513,7 +515,7 @@ final class Lexer {
 
     /// Scans one escape after the backslash; returns true if it was a legacy octal
     /// (or `\8` `\9`) escape. In templates those are errors.
-    private func scanEscape(into units: inout [UInt16], inTemplate: Bool, escapeStart: SourceLocation) throws(SyntaxError) -> Bool {
+    private func scanEscape(into units: inout [UInt16], inTemplate: Bool, escapeStart: SourceLocation) throws(ParseFailure) -> Bool {
         let c = src[pos]
         switch c {
         case 0x6E: units.append(0x0A); pos += 1
@@ -585,7 +587,7 @@ final class Lexer {
 
     /// Scans template characters after a backtick or after the `}` that closes a
     /// substitution, up to and including `${` or the closing backtick.
-    func scanTemplateChunk(start: SourceLocation) throws(SyntaxError) -> Token {
+    func scanTemplateChunk(start: SourceLocation) throws(ParseFailure) -> Token {
         var tok = Token(kind: .template, start: start, end: start)
         var units: [UInt16] = []
         while true {
@@ -621,7 +623,7 @@ final class Lexer {
     }
 
     /// Continues a template after the `}` token ending a substitution.
-    func continueTemplate(after rbrace: Token) throws(SyntaxError) -> Token {
+    func continueTemplate(after rbrace: Token) throws(ParseFailure) -> Token {
         reset(to: rbrace.end)
         return try scanTemplateChunk(start: rbrace.start)
     }

@@ -22,5 +22,9 @@ public struct ParseOptions: Sendable {
 
 public func parseProgram(_ source: String, options: ParseOptions) throws(SyntaxError) -> Program {
     let parser = Parser(source: source, options: options)
-    return try parser.parseProgram()
+    do {
+        return try parser.parseProgram()
+    } catch {
+        throw error.error
+    }
 }

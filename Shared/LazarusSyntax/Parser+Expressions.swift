@@ -2,7 +2,7 @@ extension Parser {
     // MARK: - Expression entry points
 
     /// Expression (comma-separated).
-    func parseExpression() throws(SyntaxError) -> Expression {
+    func parseExpression() throws(ParseFailure) -> Expression {
         let start = tok.start
         let first = try parseMaybeAssign()
         guard tok.isPunctuator(.comma) else { return first }
@@ -15,14 +15,14 @@ extension Parser {
     }
 
     /// Parses with `in` allowed (inside brackets, parentheses, braces).
-    func parseMaybeAssignAllowingIn() throws(SyntaxError) -> Expression {
+    func parseMaybeAssignAllowingIn() throws(ParseFailure) -> Expression {
         let saved = noIn
         noIn = false
         defer { noIn = saved }
         return try parseMaybeAssign()
     }
 
-    func parseExpressionAllowingIn() throws(SyntaxError) -> Expression {
+    func parseExpressionAllowingIn() throws(ParseFailure) -> Expression {
         let saved = noIn
         noIn = false
         defer { noIn = saved }
@@ -30,7 +30,7 @@ extension Parser {
     }
 
     /// AssignmentExpression.
-    func parseMaybeAssign() throws(SyntaxError) -> Expression {
+    func parseMaybeAssign() throws(ParseFailure) -> Expression {
         try enter()
         defer { leave() }
         let start = tok.start
@@ -74,7 +74,7 @@ extension Parser {
     /// Simple assignment targets: identifiers (not eval/arguments in strict code),
     /// member and index expressions.
     func checkAssignmentTarget(_ e: Expression, startedAt start: SourceLocation, isPlainAssign: Bool,
-                               context: String) throws(SyntaxError)
+                               context: String) throws(ParseFailure)
     {
         switch e.kind {
         case .identifier(let name):
@@ -93,7 +93,7 @@ extension Parser {
         }
     }
 
-    func parseConditional() throws(SyntaxError) -> Expression {
+    func parseConditional() throws(ParseFailure) -> Expression {
         let start = tok.start
         let test = try parseBinary()
         if isUnparenthesizedArrow(test, startedAt: start) { return test }
@@ -151,7 +151,7 @@ extension Parser {
         }
     }
 
-    func parseBinary() throws(SyntaxError) -> Expression {
+    func parseBinary() throws(ParseFailure) -> Expression {
         let start = tok.start
         let left = try parseExponent()
         if isUnparenthesizedArrow(left, startedAt: start) { return left }
@@ -160,7 +160,7 @@ extension Parser {
     }
 
     func parseBinaryRest(_ leftIn: Expression, start: SourceLocation, minPrec: Int, chain: inout Int)
-        throws(SyntaxError) -> Expression
+        throws(ParseFailure) -> Expression
     {
         var left = leftIn
         while let (op, prec) = currentBinaryOp(), prec > minPrec {
@@ -187,7 +187,7 @@ extension Parser {
 
     /// `a ?? b || c` and `a || b ?? c` need parentheses.
     func checkCoalesceMixing(_ op: LogicalOperator, _ operand: Expression, startedAt start: SourceLocation,
-                             opToken: Token) throws(SyntaxError)
+                             opToken: Token) throws(ParseFailure)
     {
         guard case .logical(let inner, _, _) = operand.kind, !isParenthesized(operand, startedAt: start) else { return }
         if (op == .nullishCoalescing) != (inner == .nullishCoalescing) {
@@ -196,7 +196,7 @@ extension Parser {
     }
 
     /// ExponentiationExpression: `UpdateExpression ** ExponentiationExpression` | UnaryExpression.
-    func parseExponent() throws(SyntaxError) -> Expression {
+    func parseExponent() throws(ParseFailure) -> Expression {
         let start = tok.start
         let startsWithUnary = isUnaryOperatorToken(tok)
         let left = try parseUnary()
@@ -226,56 +226,73 @@ extension Parser {
 
     // MARK: - Unary and update
 
-    func parseUnary() throws(SyntaxError) -> Expression {
+    func parseUnary() throws(ParseFailure) -> Expression {
+        if isUnaryOperatorToken(tok) { return try parsePrefixUnary() }
+        if tok.isPunctuator(.plusPlus) || tok.isPunctuator(.minusMinus) { return try parsePrefixUpdate() }
+        if tok.kind == .identifier && !strict && tok.isWord("await") { try checkAwait() }
         let start = tok.start
-        if isUnaryOperatorToken(tok) {
-            try enter()
-            defer { leave() }
-            let op: UnaryOperator
-            switch tok.kind == .punctuator ? tok.punctuator.text : tok.name {
-            case "+": op = .plus
-            case "-": op = .minus
-            case "!": op = .not
-            case "~": op = .bitwiseNot
-            case "typeof": op = .typeof
-            case "void": op = .void
-            default: op = .delete
-            }
-            try advance()
-            let operand = try parseUnary()
-            if op == .delete && strict, case .identifier = operand.kind {
-                throw error("Delete of an unqualified identifier in strict mode", start)
-            }
-            return Expression(.unary(op, operand), range: range(from: start))
-        }
-        if tok.isPunctuator(.plusPlus) || tok.isPunctuator(.minusMinus) {
-            try enter()
-            defer { leave() }
-            let op: UpdateOperator = tok.punctuator == .plusPlus ? .increment : .decrement
-            try advance()
-            let operandStart = tok.start
-            let operand = try parseUnary()
-            try checkUpdateTarget(operand, startedAt: operandStart, context: "prefix operation")
-            return Expression(.update(op, isPrefix: true, operand), range: range(from: start))
-        }
-        if tok.isWord("await") && !strict {
-            let next = try peek()
-            if !next.newlineBefore && (next.kind == .identifier || next.kind == .number || next.kind == .string) {
-                throw unsupported("async functions and 'await' are", feature: "async", tok.start)
-            }
-        }
         let expr = try parseLeftHandSide()
         if (tok.isPunctuator(.plusPlus) || tok.isPunctuator(.minusMinus)) && !tok.newlineBefore {
-            if isUnparenthesizedArrow(expr, startedAt: start) { throw unexpected(tok) }
-            try checkUpdateTarget(expr, startedAt: start, context: "postfix operation")
-            let op: UpdateOperator = tok.punctuator == .plusPlus ? .increment : .decrement
-            try advance()
-            return Expression(.update(op, isPrefix: false, expr), range: range(from: start))
+            return try parsePostfixUpdate(expr, start: start)
         }
         return expr
     }
 
-    func checkUpdateTarget(_ e: Expression, startedAt start: SourceLocation, context: String) throws(SyntaxError) {
+    // Split out of parseUnary so the frames on the recursive path stay small.
+    @inline(never)
+    func parsePrefixUnary() throws(ParseFailure) -> Expression {
+        let start = tok.start
+        try enter()
+        defer { leave() }
+        let op: UnaryOperator
+        switch tok.kind == .punctuator ? tok.punctuator.text : tok.name {
+        case "+": op = .plus
+        case "-": op = .minus
+        case "!": op = .not
+        case "~": op = .bitwiseNot
+        case "typeof": op = .typeof
+        case "void": op = .void
+        default: op = .delete
+        }
+        try advance()
+        let operand = try parseUnary()
+        if op == .delete && strict, case .identifier = operand.kind {
+            throw error("Delete of an unqualified identifier in strict mode", start)
+        }
+        return Expression(.unary(op, operand), range: range(from: start))
+    }
+
+    @inline(never)
+    func parsePrefixUpdate() throws(ParseFailure) -> Expression {
+        let start = tok.start
+        try enter()
+        defer { leave() }
+        let op: UpdateOperator = tok.punctuator == .plusPlus ? .increment : .decrement
+        try advance()
+        let operandStart = tok.start
+        let operand = try parseUnary()
+        try checkUpdateTarget(operand, startedAt: operandStart, context: "prefix operation")
+        return Expression(.update(op, isPrefix: true, operand), range: range(from: start))
+    }
+
+    @inline(never)
+    func parsePostfixUpdate(_ expr: Expression, start: SourceLocation) throws(ParseFailure) -> Expression {
+        if isUnparenthesizedArrow(expr, startedAt: start) { throw unexpected(tok) }
+        try checkUpdateTarget(expr, startedAt: start, context: "postfix operation")
+        let op: UpdateOperator = tok.punctuator == .plusPlus ? .increment : .decrement
+        try advance()
+        return Expression(.update(op, isPrefix: false, expr), range: range(from: start))
+    }
+
+    @inline(never)
+    func checkAwait() throws(ParseFailure) {
+        let next = try peek()
+        if !next.newlineBefore && (next.kind == .identifier || next.kind == .number || next.kind == .string) {
+            throw unsupported("async functions and 'await' are", feature: "async", tok.start)
+        }
+    }
+
+    func checkUpdateTarget(_ e: Expression, startedAt start: SourceLocation, context: String) throws(ParseFailure) {
         switch e.kind {
         case .identifier(let name):
             if strict && (name == "eval" || name == "arguments") {
@@ -290,7 +307,7 @@ extension Parser {
 
     // MARK: - Calls, members, new
 
-    func parseLeftHandSide() throws(SyntaxError) -> Expression {
+    func parseLeftHandSide() throws(ParseFailure) -> Expression {
         let start = tok.start
         var expr: Expression
         if tok.isWord("new") {
@@ -308,7 +325,7 @@ extension Parser {
         return expr
     }
 
-    func parseSubscripts(_ base: Expression, start: SourceLocation, allowCalls: Bool) throws(SyntaxError) -> Expression {
+    func parseSubscripts(_ base: Expression, start: SourceLocation, allowCalls: Bool) throws(ParseFailure) -> Expression {
         var expr = base
         var chain = 0
         while true {
@@ -347,7 +364,7 @@ extension Parser {
     }
 
     /// `new` is the current token.
-    func parseNew() throws(SyntaxError) -> Expression {
+    func parseNew() throws(ParseFailure) -> Expression {
         try enter()
         defer { leave() }
         let start = tok.start
@@ -369,7 +386,7 @@ extension Parser {
         return Expression(.new(callee: callee, arguments: args), range: range(from: start))
     }
 
-    func parseArguments() throws(SyntaxError) -> [Argument] {
+    func parseArguments() throws(ParseFailure) -> [Argument] {
         try expect(.lparen)
         let saved = noIn
         noIn = false
@@ -389,13 +406,27 @@ extension Parser {
 
     // MARK: - Primary expressions
 
-    func parsePrimary() throws(SyntaxError) -> Expression {
+    func parsePrimary() throws(ParseFailure) -> Expression {
+        let canBeArrow = potentialArrowAt == tok.start.offset
+        switch tok.kind {
+        case .identifier:
+            return try parseIdentifierOrKeywordPrimary(canBeArrow: canBeArrow)
+        case .punctuator:
+            switch tok.punctuator {
+            case .lparen: return try parseParenthesized(canBeArrow: canBeArrow)
+            case .lbracket: return try parseArrayLiteral()
+            case .lbrace: return try parseObjectLiteral()
+            default: throw primaryPunctuatorError()
+            }
+        default:
+            return try parseLiteralPrimary()
+        }
+    }
+
+    @inline(never)
+    func parseLiteralPrimary() throws(ParseFailure) -> Expression {
         let t = tok
-        let start = t.start
-        let canBeArrow = potentialArrowAt == start.offset
         switch t.kind {
-        case .eof:
-            throw unexpected(t)
         case .number:
             try checkLiteral(t)
             try advance()
@@ -407,69 +438,77 @@ extension Parser {
             return Expression(.string(Parser.string(t.units)), range: t.range)
         case .template:
             return try parseTemplate()
-        case .punctuator:
-            switch t.punctuator {
-            case .lparen: return try parseParenthesized(canBeArrow: canBeArrow)
-            case .lbracket: return try parseArrayLiteral()
-            case .lbrace: return try parseObjectLiteral()
-            case .slash, .slashAssign:
-                throw unsupported("Regular expressions are", feature: "regular expressions", start,
-                                  hint: "Use string methods such as indexOf, split or replace with a string pattern")
-            case .hash:
-                throw unsupported("Private names (#name) are", feature: "private names", start)
-            case .at:
-                throw unsupported("Decorators (@) are", feature: "decorators", start)
-            default:
-                throw unexpected(t)
-            }
-        case .identifier:
-            if !t.escaped {
-                switch t.name {
-                case "function":
-                    let f = try parseFunction(isDeclaration: false, start: start)
-                    return Expression(.function(f), range: f.range)
-                case "this":
-                    try advance()
-                    return Expression(.this, range: t.range)
-                case "null":
-                    try advance()
-                    return Expression(.null, range: t.range)
-                case "true", "false":
-                    try advance()
-                    return Expression(.boolean(t.name == "true"), range: t.range)
-                case "new":
-                    return try parseNew()
-                case "class":
-                    throw unsupported("'class' is", feature: "class", start,
-                                      hint: "Use a constructor function and its prototype")
-                case "super":
-                    throw unsupported("'super' is", feature: "class", start)
-                case "import":
-                    throw unsupported("'import' is", feature: "modules", start)
-                case "async":
-                    let next = try peek()
-                    if !next.newlineBefore
-                        && (next.isWord("function")
-                            || (next.kind == .identifier && canBeArrow && !Keywords.isReserved(next.name)))
-                    {
-                        throw unsupported("async functions and 'await' are", feature: "async", start)
-                    }
-                default:
-                    break
-                }
-            }
-            try checkIdentifierReference(t)
-            try advance()
-            if canBeArrow && tok.isPunctuator(.arrow) && !tok.newlineBefore {
-                try checkBindingName(t.name, escaped: t.escaped, at: t.start, strict: strict)
-                let p = FunctionNode.Parameter(name: t.name, range: t.range)
-                return try parseArrowFunction(params: [p], start: start)
-            }
-            return Expression(.identifier(t.name), range: t.range)
+        default:
+            throw unexpected(t)
         }
     }
 
-    func parseTemplate() throws(SyntaxError) -> Expression {
+    @inline(never)
+    func primaryPunctuatorError() -> ParseFailure {
+        let start = tok.start
+        switch tok.punctuator {
+        case .slash, .slashAssign:
+            return unsupported("Regular expressions are", feature: "regular expressions", start,
+                               hint: "Use string methods such as indexOf, split or replace with a string pattern")
+        case .hash:
+            return unsupported("Private names (#name) are", feature: "private names", start)
+        case .at:
+            return unsupported("Decorators (@) are", feature: "decorators", start)
+        default:
+            return unexpected(tok)
+        }
+    }
+
+    @inline(never)
+    func parseIdentifierOrKeywordPrimary(canBeArrow: Bool) throws(ParseFailure) -> Expression {
+        let t = tok
+        let start = t.start
+        if !t.escaped {
+            switch t.name {
+            case "function":
+                let f = try parseFunction(isDeclaration: false, start: start)
+                return Expression(.function(f), range: f.range)
+            case "this":
+                try advance()
+                return Expression(.this, range: t.range)
+            case "null":
+                try advance()
+                return Expression(.null, range: t.range)
+            case "true", "false":
+                try advance()
+                return Expression(.boolean(t.name == "true"), range: t.range)
+            case "new":
+                return try parseNew()
+            case "class":
+                throw unsupported("'class' is", feature: "class", start,
+                                  hint: "Use a constructor function and its prototype")
+            case "super":
+                throw unsupported("'super' is", feature: "class", start)
+            case "import":
+                throw unsupported("'import' is", feature: "modules", start)
+            case "async":
+                let next = try peek()
+                if !next.newlineBefore
+                    && (next.isWord("function")
+                        || (next.kind == .identifier && canBeArrow && !Keywords.isReserved(next.name)))
+                {
+                    throw unsupported("async functions and 'await' are", feature: "async", start)
+                }
+            default:
+                break
+            }
+        }
+        try checkIdentifierReference(t)
+        try advance()
+        if canBeArrow && tok.isPunctuator(.arrow) && !tok.newlineBefore {
+            try checkBindingName(t.name, escaped: t.escaped, at: t.start, strict: strict)
+            let p = FunctionNode.Parameter(name: t.name, range: t.range)
+            return try parseArrowFunction(params: [p], start: start)
+        }
+        return Expression(.identifier(t.name), range: t.range)
+    }
+
+    func parseTemplate() throws(ParseFailure) -> Expression {
         let start = tok.start
         var cooked: [String] = []
         var exprs: [Expression] = []
@@ -482,9 +521,7 @@ extension Parser {
                 break
             }
             try advance()  // first token of the substitution
-            try enter()
             let e = try parseExpressionAllowingIn()
-            leave()
             exprs.append(e)
             guard tok.isPunctuator(.rbrace) else { throw unexpected(tok, expected: "}") }
             peeked = nil
@@ -494,9 +531,7 @@ extension Parser {
     }
 
     /// `(` … `)` — a parenthesized expression or the parameters of an arrow function.
-    func parseParenthesized(canBeArrow: Bool) throws(SyntaxError) -> Expression {
-        try enter()
-        defer { leave() }
+    func parseParenthesized(canBeArrow: Bool) throws(ParseFailure) -> Expression {
         let start = tok.start
         try advance()
         let saved = noIn
@@ -532,12 +567,7 @@ extension Parser {
         let closeParen = tok
         try expect(.rparen)
         if canBeArrow && tok.isPunctuator(.arrow) && !tok.newlineBefore {
-            var params: [FunctionNode.Parameter] = []
-            for (item, itemStart) in items {
-                params.append(try arrowParameter(item, startedAt: itemStart))
-            }
-            if let rest { params.append(rest) }
-            return try parseArrowFunction(params: params, start: start)
+            return try parseArrowFromCover(items: items, rest: rest, start: start)
         }
         if let restToken { throw unexpected(restToken) }
         if let trailingComma { throw unexpected(trailingComma) }
@@ -547,8 +577,20 @@ extension Parser {
         return Expression(.sequence(items.map(\.0)), range: seqRange)
     }
 
+    @inline(never)
+    func parseArrowFromCover(items: [(Expression, SourceLocation)], rest: FunctionNode.Parameter?,
+                             start: SourceLocation) throws(ParseFailure) -> Expression
+    {
+        var params: [FunctionNode.Parameter] = []
+        for (item, itemStart) in items {
+            params.append(try arrowParameter(item, startedAt: itemStart))
+        }
+        if let rest { params.append(rest) }
+        return try parseArrowFunction(params: params, start: start)
+    }
+
     /// Reinterprets a parenthesized item as an arrow parameter.
-    func arrowParameter(_ e: Expression, startedAt start: SourceLocation) throws(SyntaxError) -> FunctionNode.Parameter {
+    func arrowParameter(_ e: Expression, startedAt start: SourceLocation) throws(ParseFailure) -> FunctionNode.Parameter {
         if isParenthesized(e, startedAt: start) { throw error("Invalid arrow function parameter", e.range.start) }
         switch e.kind {
         case .identifier(let name):
@@ -570,9 +612,7 @@ extension Parser {
         throw unsupported("Destructuring patterns are", feature: "destructuring", e.range.start)
     }
 
-    func parseArrayLiteral() throws(SyntaxError) -> Expression {
-        try enter()
-        defer { leave() }
+    func parseArrayLiteral() throws(ParseFailure) -> Expression {
         let start = tok.start
         try advance()
         let saved = noIn
@@ -598,9 +638,7 @@ extension Parser {
 
     // MARK: - Object literals
 
-    func parseObjectLiteral() throws(SyntaxError) -> Expression {
-        try enter()
-        defer { leave() }
+    func parseObjectLiteral() throws(ParseFailure) -> Expression {
         let start = tok.start
         try advance()
         let saved = noIn
@@ -608,7 +646,7 @@ extension Parser {
         defer { noIn = saved }
         var props: [Property] = []
         var sawProto = false
-        var duplicateProto: SyntaxError?
+        var duplicateProto: ParseFailure?
         while !tok.isPunctuator(.rbrace) {
             let prop = try parseProperty()
             if case .name("__proto__") = prop.key, prop.kind == .initializer, !prop.isShorthand, !prop.isMethod {
@@ -627,7 +665,7 @@ extension Parser {
         return Expression(.object(props), range: range(from: start))
     }
 
-    func parseProperty() throws(SyntaxError) -> Property {
+    func parseProperty() throws(ParseFailure) -> Property {
         let start = tok.start
         if tok.isPunctuator(.ellipsis) {
             throw unsupported("Spread in object literals is", feature: "object spread", start,
@@ -679,7 +717,7 @@ extension Parser {
     }
 
     /// Returns the key and, for non-computed keys, the key token.
-    func parsePropertyKey() throws(SyntaxError) -> (PropertyKey, Token?) {
+    func parsePropertyKey() throws(ParseFailure) -> (PropertyKey, Token?) {
         let t = tok
         switch t.kind {
         case .identifier:

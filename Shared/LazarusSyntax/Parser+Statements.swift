@@ -3,7 +3,7 @@ extension Parser {
 
     /// Parses statements up to `}` (not consumed) or end of input. With `directives`,
     /// processes the directive prologue and returns whether it contained "use strict".
-    func parseStatementList(directives: Bool, untilRBrace: Bool) throws(SyntaxError) -> ([Statement], Bool) {
+    func parseStatementList(directives: Bool, untilRBrace: Bool) throws(ParseFailure) -> ([Statement], Bool) {
         var body: [Statement] = []
         var inPrologue = directives
         var hasUseStrict = false
@@ -50,7 +50,7 @@ extension Parser {
     }
 
     /// StatementListItem: declarations allowed.
-    func parseStatementListItem() throws(SyntaxError) -> Statement {
+    func parseStatementListItem() throws(ParseFailure) -> Statement {
         if tok.kind == .identifier && !tok.escaped {
             switch tok.name {
             case "function":
@@ -75,7 +75,7 @@ extension Parser {
     }
 
     /// `let` followed by an identifier, `[` or `{` starts a declaration.
-    func isLetDeclarationStart() throws(SyntaxError) -> Bool {
+    func isLetDeclarationStart() throws(ParseFailure) -> Bool {
         let next = try peek()
         if next.isPunctuator(.lbracket) || next.isPunctuator(.lbrace) { return true }
         if next.kind == .identifier {
@@ -85,7 +85,7 @@ extension Parser {
         return strict
     }
 
-    func parseLexicalDeclarationStatement() throws(SyntaxError) -> Statement {
+    func parseLexicalDeclarationStatement() throws(ParseFailure) -> Statement {
         try enter()
         defer { leave() }
         fn.pendingLabels = []
@@ -99,7 +99,7 @@ extension Parser {
 
     /// Declarators after `var`/`let`/`const`. In a for head, `const` without initializer is
     /// checked by the caller (allowed before `in`/`of`).
-    func parseDeclarators(kind: DeclarationKind, inForHead: Bool) throws(SyntaxError) -> VariableDeclaration {
+    func parseDeclarators(kind: DeclarationKind, inForHead: Bool) throws(ParseFailure) -> VariableDeclaration {
         var declarators: [VariableDeclarator] = []
         while true {
             let (name, nameRange) = try parseBindingIdentifier(lexical: kind != .var)
@@ -124,7 +124,7 @@ extension Parser {
 
     /// Statement. In a single-statement context (bodies of if/loops/labels), declarations
     /// are not allowed.
-    func parseStatement(singleStatementContext: Bool) throws(SyntaxError) -> Statement {
+    func parseStatement(singleStatementContext: Bool) throws(ParseFailure) -> Statement {
         try enter()
         defer { leave() }
         let pending = fn.pendingLabels
@@ -225,7 +225,7 @@ extension Parser {
     }
 
     func parseLabeled(name: String, labelToken: Token, pending: [Int], singleStatementContext: Bool)
-        throws(SyntaxError) -> Statement
+        throws(ParseFailure) -> Statement
     {
         try advance()  // :
         if fn.labels.contains(where: { $0.name == name }) {
@@ -250,11 +250,11 @@ extension Parser {
         return Statement(.labeled(name, body), range: range(from: labelToken.start))
     }
 
-    func parseBlock() throws(SyntaxError) -> [Statement] {
+    func parseBlock() throws(ParseFailure) -> [Statement] {
         try parseBlock(catchParam: nil)
     }
 
-    func parseBlock(catchParam: String?) throws(SyntaxError) -> [Statement] {
+    func parseBlock(catchParam: String?) throws(ParseFailure) -> [Statement] {
         try expect(.lbrace)
         let scope = pushScope(isFunction: false)
         scope.catchParam = catchParam
@@ -264,14 +264,14 @@ extension Parser {
         return body
     }
 
-    func parseParenthesizedCondition() throws(SyntaxError) -> Expression {
+    func parseParenthesizedCondition() throws(ParseFailure) -> Expression {
         try expect(.lparen)
         let e = try parseExpressionAllowingIn()
         try expect(.rparen)
         return e
     }
 
-    func parseIf() throws(SyntaxError) -> Statement {
+    func parseIf() throws(ParseFailure) -> Statement {
         let start = tok.start
         try advance()
         let test = try parseParenthesizedCondition()
@@ -288,7 +288,7 @@ extension Parser {
         for i in pending where i < fn.labels.count { fn.labels[i].isLoop = true }
     }
 
-    func parseLoopBody() throws(SyntaxError) -> Statement {
+    func parseLoopBody() throws(ParseFailure) -> Statement {
         fn.loopDepth += 1
         fn.breakableDepth += 1
         defer {
@@ -298,7 +298,7 @@ extension Parser {
         return try parseStatement(singleStatementContext: true)
     }
 
-    func parseWhile(labels: [Int]) throws(SyntaxError) -> Statement {
+    func parseWhile(labels: [Int]) throws(ParseFailure) -> Statement {
         markLoopLabels(labels)
         let start = tok.start
         try advance()
@@ -307,7 +307,7 @@ extension Parser {
         return Statement(.while(test: test, body: body), range: range(from: start))
     }
 
-    func parseDoWhile(labels: [Int]) throws(SyntaxError) -> Statement {
+    func parseDoWhile(labels: [Int]) throws(ParseFailure) -> Statement {
         markLoopLabels(labels)
         let start = tok.start
         try advance()
@@ -319,7 +319,7 @@ extension Parser {
         return Statement(.doWhile(body: body, test: test), range: range(from: start))
     }
 
-    func parseFor(labels: [Int]) throws(SyntaxError) -> Statement {
+    func parseFor(labels: [Int]) throws(ParseFailure) -> Statement {
         markLoopLabels(labels)
         let start = tok.start
         try advance()
@@ -383,14 +383,14 @@ extension Parser {
         return Statement(.for(init: initializer, test: test, update: update, body: body), range: range(from: start))
     }
 
-    func isForDeclarationStart() throws(SyntaxError) -> Bool {
+    func isForDeclarationStart() throws(ParseFailure) -> Bool {
         if tok.isWord("var") || tok.isWord("const") { return true }
         if tok.isWord("let") { return try isLetDeclarationStart() }
         return false
     }
 
     /// Current token is `in` or `of`.
-    func parseForInOfRest(_ binding: ForBinding, isOf: Bool, start: SourceLocation) throws(SyntaxError) -> Statement {
+    func parseForInOfRest(_ binding: ForBinding, isOf: Bool, start: SourceLocation) throws(ParseFailure) -> Statement {
         try advance()
         let collection = isOf ? try parseMaybeAssignAllowingIn() : try parseExpressionAllowingIn()
         try expect(.rparen)
@@ -401,7 +401,7 @@ extension Parser {
         return Statement(.forIn(binding, collection, body: body), range: range(from: start))
     }
 
-    func parseBreakContinue(isBreak: Bool) throws(SyntaxError) -> Statement {
+    func parseBreakContinue(isBreak: Bool) throws(ParseFailure) -> Statement {
         let start = tok.start
         try advance()
         var label: String?
@@ -425,7 +425,7 @@ extension Parser {
         return Statement(isBreak ? .break(label: label) : .continue(label: label), range: range(from: start))
     }
 
-    func parseTry() throws(SyntaxError) -> Statement {
+    func parseTry() throws(ParseFailure) -> Statement {
         let start = tok.start
         try advance()
         let block = try parseBlock()
@@ -453,7 +453,7 @@ extension Parser {
         return Statement(.try(block: block, catch: handler, finally: finalizer), range: range(from: start))
     }
 
-    func parseSwitch() throws(SyntaxError) -> Statement {
+    func parseSwitch() throws(ParseFailure) -> Statement {
         let start = tok.start
         try advance()
         let discriminant = try parseParenthesizedCondition()

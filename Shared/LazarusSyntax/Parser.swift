@@ -1,3 +1,10 @@
+/// Internal error box: typed throws of an 8-byte class keeps the (debug-build) stack
+/// frames of the recursive parser small; `parseProgram` unwraps it.
+final class ParseFailure: Error, Sendable {
+    let error: SyntaxError
+    init(_ error: SyntaxError) { self.error = error }
+}
+
 /// Recursive-descent parser with one token of lookahead (plus an occasional peek).
 /// Early errors are checked inline; see docs/SYNTAX.md.
 final class Parser {
@@ -18,7 +25,7 @@ final class Parser {
     var potentialArrowAt = -1
     var fn = FunctionContext(inFunction: false)
     var scopes: [Scope] = []
-    var pendingError: SyntaxError?
+    let stackGuard = StackGuard()
 
     struct Label {
         var name: String
@@ -53,7 +60,7 @@ final class Parser {
         self.tok = Token(kind: .eof, start: .start, end: .start)
     }
 
-    func parseProgram() throws(SyntaxError) -> Program {
+    func parseProgram() throws(ParseFailure) -> Program {
         tok = try lexer.next()
         scopes = [Scope(isFunction: true)]
         let (body, _) = try parseStatementList(directives: true, untilRBrace: false)
@@ -63,7 +70,7 @@ final class Parser {
 
     // MARK: - Tokens
 
-    func advance() throws(SyntaxError) {
+    func advance() throws(ParseFailure) {
         lastEnd = tok.end
         if let p = peeked {
             tok = p
@@ -73,19 +80,19 @@ final class Parser {
         }
     }
 
-    func peek() throws(SyntaxError) -> Token {
+    func peek() throws(ParseFailure) -> Token {
         if let p = peeked { return p }
         let p = try lexer.next()
         peeked = p
         return p
     }
 
-    func expect(_ p: Punctuator) throws(SyntaxError) {
+    func expect(_ p: Punctuator) throws(ParseFailure) {
         guard tok.isPunctuator(p) else { throw unexpected(tok, expected: p.text) }
         try advance()
     }
 
-    func eat(_ p: Punctuator) throws(SyntaxError) -> Bool {
+    func eat(_ p: Punctuator) throws(ParseFailure) -> Bool {
         if tok.isPunctuator(p) {
             try advance()
             return true
@@ -93,7 +100,7 @@ final class Parser {
         return false
     }
 
-    func consumeSemicolon() throws(SyntaxError) {
+    func consumeSemicolon() throws(ParseFailure) {
         if tok.isPunctuator(.semicolon) { try advance(); return }
         if tok.isPunctuator(.rbrace) || tok.kind == .eof || tok.newlineBefore { return }
         throw unexpected(tok)
@@ -105,11 +112,11 @@ final class Parser {
 
     // MARK: - Errors
 
-    func error(_ message: String, _ loc: SourceLocation, hint: String? = nil) -> SyntaxError {
-        SyntaxError(message: message, location: loc, hint: hint)
+    func error(_ message: String, _ loc: SourceLocation, hint: String? = nil) -> ParseFailure {
+        ParseFailure(SyntaxError(message: message, location: loc, hint: hint))
     }
 
-    func unexpected(_ t: Token, expected: String? = nil) -> SyntaxError {
+    func unexpected(_ t: Token, expected: String? = nil) -> ParseFailure {
         if t.kind == .eof { return error("Unexpected end of input", t.start) }
         if t.kind == .identifier && t.escaped && Keywords.isReserved(t.name) {
             return error("Keyword must not contain escaped characters", t.start)
@@ -119,20 +126,20 @@ final class Parser {
         return error(message, t.start)
     }
 
-    func unsupported(_ what: String, feature: String, _ loc: SourceLocation, hint: String? = nil) -> SyntaxError {
-        SyntaxError(message: "\(what) not supported in Lazarus scripts (version 1)", location: loc, hint: hint,
-                    feature: feature)
+    func unsupported(_ what: String, feature: String, _ loc: SourceLocation, hint: String? = nil) -> ParseFailure {
+        ParseFailure(SyntaxError(message: "\(what) not supported in Lazarus scripts (version 1)", location: loc,
+                                 hint: hint, feature: feature))
     }
 
-    func enter() throws(SyntaxError) {
+    func enter() throws(ParseFailure) {
         depth += 1
-        if depth > maxDepth { throw nestingTooDeep(tok.start) }
+        if depth > maxDepth || stackGuard.isExhausted { throw nestingTooDeep(tok.start) }
     }
 
     func leave() { depth -= 1 }
 
-    func nestingTooDeep(_ loc: SourceLocation) -> SyntaxError {
-        error("Program nesting too deep (more than \(maxDepth) levels)", loc)
+    func nestingTooDeep(_ loc: SourceLocation) -> ParseFailure {
+        error("Program nesting too deep (more than \(maxDepth) levels, or out of parser stack)", loc)
     }
 
     /// Parenthesized expressions are not in the AST; an expression is known to have been
@@ -149,7 +156,7 @@ final class Parser {
     // MARK: - Literal checks
 
     /// Strict-mode restrictions on number and string tokens, checked when consumed.
-    func checkLiteral(_ t: Token) throws(SyntaxError) {
+    func checkLiteral(_ t: Token) throws(ParseFailure) {
         guard strict, t.legacyOctal else { return }
         if t.kind == .number {
             throw error("Octal literals are not allowed in strict mode", t.start,
@@ -178,7 +185,7 @@ final class Parser {
 
     /// Validates a name being declared (var/let/const/function/param/catch).
     func checkBindingName(_ name: String, escaped: Bool, at loc: SourceLocation, strict: Bool, lexical: Bool = false)
-        throws(SyntaxError)
+        throws(ParseFailure)
     {
         if Keywords.isReserved(name) {
             throw error(escaped ? "Keyword must not contain escaped characters" : "Unexpected token '\(name)'", loc)
@@ -195,7 +202,7 @@ final class Parser {
     }
 
     /// Validates an identifier used as an expression (or label).
-    func checkIdentifierReference(_ t: Token) throws(SyntaxError) {
+    func checkIdentifierReference(_ t: Token) throws(ParseFailure) {
         if Keywords.isReserved(t.name) { throw unexpected(t) }
         if strict && Keywords.strictReserved.contains(t.name) {
             throw error("Unexpected strict mode reserved word '\(t.name)'", t.start)
@@ -203,7 +210,7 @@ final class Parser {
     }
 
     /// Consumes a binding identifier token (reporting destructuring patterns).
-    func parseBindingIdentifier(lexical: Bool = false) throws(SyntaxError) -> (String, SourceRange) {
+    func parseBindingIdentifier(lexical: Bool = false) throws(ParseFailure) -> (String, SourceRange) {
         if tok.isPunctuator(.lbracket) || tok.isPunctuator(.lbrace) {
             throw unsupported("Destructuring patterns are", feature: "destructuring", tok.start,
                               hint: "Bind the value to a name and read its properties or elements instead")
@@ -217,11 +224,11 @@ final class Parser {
 
     // MARK: - Scopes (redeclaration early errors)
 
-    func redeclared(_ name: String, _ loc: SourceLocation) -> SyntaxError {
+    func redeclared(_ name: String, _ loc: SourceLocation) -> ParseFailure {
         error("Identifier '\(name)' has already been declared", loc)
     }
 
-    func declareVar(_ name: String, at loc: SourceLocation) throws(SyntaxError) {
+    func declareVar(_ name: String, at loc: SourceLocation) throws(ParseFailure) {
         var i = scopes.count - 1
         while i >= 0 {
             let s = scopes[i]
@@ -232,7 +239,7 @@ final class Parser {
         }
     }
 
-    func declareLexical(_ name: String, at loc: SourceLocation, isBlockFunction: Bool = false) throws(SyntaxError) {
+    func declareLexical(_ name: String, at loc: SourceLocation, isBlockFunction: Bool = false) throws(ParseFailure) {
         guard let s = scopes.last else { return }
         if s.lexical.contains(name) {
             // Annex B: duplicate plain function declarations in a sloppy block are allowed.
@@ -246,7 +253,7 @@ final class Parser {
     }
 
     /// A function declaration directly in a function body or the script: var-like.
-    func declareTopLevelFunction(_ name: String, at loc: SourceLocation) throws(SyntaxError) {
+    func declareTopLevelFunction(_ name: String, at loc: SourceLocation) throws(ParseFailure) {
         guard let s = scopes.last else { return }
         if s.lexical.contains(name) { throw redeclared(name, loc) }
         s.vars.insert(name)
@@ -265,7 +272,7 @@ final class Parser {
     // MARK: - Functions
 
     /// Parses `( params )` after the current position is at `(`.
-    func parseFormalParameters() throws(SyntaxError) -> [FunctionNode.Parameter] {
+    func parseFormalParameters() throws(ParseFailure) -> [FunctionNode.Parameter] {
         try expect(.lparen)
         var params: [FunctionNode.Parameter] = []
         let saved = noIn
@@ -294,7 +301,7 @@ final class Parser {
     /// Parses `{ body }` for a function whose parameters are already parsed, then runs the
     /// strictness-dependent checks on the name and parameters.
     func parseFunctionRest(name: String?, nameToken: Token?, params: [FunctionNode.Parameter], kind: FunctionNode.Kind,
-                           start: SourceLocation) throws(SyntaxError) -> FunctionNode
+                           start: SourceLocation) throws(ParseFailure) -> FunctionNode
     {
         guard tok.isPunctuator(.lbrace) else { throw unexpected(tok, expected: "{") }
         let savedStrict = strict, savedFn = fn, savedNoIn = noIn
@@ -320,7 +327,7 @@ final class Parser {
     }
 
     func validateFunction(nameToken: Token?, params: [FunctionNode.Parameter], kind: FunctionNode.Kind,
-                          isStrict: Bool, hasUseStrict: Bool, simple: Bool, directiveLoc: SourceLocation) throws(SyntaxError)
+                          isStrict: Bool, hasUseStrict: Bool, simple: Bool, directiveLoc: SourceLocation) throws(ParseFailure)
     {
         if hasUseStrict && !simple {
             throw error("Illegal 'use strict' directive in function with non-simple parameter list", directiveLoc)
@@ -345,7 +352,7 @@ final class Parser {
     }
 
     /// `function` keyword already current. Declarations require a name.
-    func parseFunction(isDeclaration: Bool, start: SourceLocation) throws(SyntaxError) -> FunctionNode {
+    func parseFunction(isDeclaration: Bool, start: SourceLocation) throws(ParseFailure) -> FunctionNode {
         try enter()
         defer { leave() }
         try advance()  // `function`
@@ -375,7 +382,7 @@ final class Parser {
     }
 
     /// Object literal method/getter/setter: the current token is `(`.
-    func parseMethod(kind: FunctionNode.Kind, name: String?, start: SourceLocation) throws(SyntaxError) -> FunctionNode {
+    func parseMethod(kind: FunctionNode.Kind, name: String?, start: SourceLocation) throws(ParseFailure) -> FunctionNode {
         try enter()
         defer { leave() }
         let params = try parseFormalParameters()
@@ -383,9 +390,7 @@ final class Parser {
     }
 
     /// The current token is `=>`; parameters come from the arrow's cover grammar.
-    func parseArrowFunction(params: [FunctionNode.Parameter], start: SourceLocation) throws(SyntaxError) -> Expression {
-        try enter()
-        defer { leave() }
+    func parseArrowFunction(params: [FunctionNode.Parameter], start: SourceLocation) throws(ParseFailure) -> Expression {
         try advance()  // =>
         let simple = params.allSatisfy { $0.defaultValue == nil && !$0.isRest }
         if tok.isPunctuator(.lbrace) {

@@ -96,7 +96,7 @@ struct Token: Sendable {
     /// String value, or template chunk cooked value (UTF-16).
     var units: [UInt16] = []
     /// Template chunk: first invalid escape (reported for untagged templates only).
-    var templateError: SyntaxError?
+    var templateError: ParseFailure?
     /// Template chunk ends the template (closing backtick) rather than `${`.
     var templateTail: Bool = false
     /// A line terminator (or a comment containing one) precedes this token.
