@@ -473,7 +473,6 @@ final class FunctionBuilder {
             let cont = pc
             emit(.jump, Int32(top))
             patch(next, to: pc)
-            depth -= 1  // iterNext pushed nothing on exit
             popTarget(ti, breakTo: pc, continueTo: cont)
             emit(.pop)
         case .return(let e):

@@ -269,7 +269,7 @@ extension Natives {
                 var sep: [UInt16] = [44]
                 if !args[0].isUndefined {
                     if case .object = args[0] { return .call(function: .object(vm.intrinsicHelper("joinSlow")), this: this, arguments: args.array) }
-                    sep = vm.heap.units(vm.toStringPrimitive(args[0]))
+                    let sid = vm.toStringPrimitive(args[0]); sep = vm.heap.units(sid)
                 }
                 let els = vm.heap.objects[o.index].elements
                 var out: [UInt16] = []
@@ -279,7 +279,7 @@ extension Natives {
                     case .undefined, .null, .empty: continue
                     case .object: return .call(function: .object(vm.intrinsicHelper("joinSlow")), this: this, arguments: args.array)
                     case .string(let s): out.append(contentsOf: vm.heap.strings[s.index].units)
-                    default: out.append(contentsOf: vm.heap.units(vm.toStringPrimitive(e)))
+                    default: let sid = vm.toStringPrimitive(e); out.append(contentsOf: vm.heap.units(sid))
                     }
                     if out.count > vm.limits.maxStringLength { throw vm.rangeError("Invalid string length") }
                 }
@@ -293,7 +293,7 @@ extension Natives {
                 guard case .string(let s) = try vm.thisStringCoerced(this) else { return .value(.undefined) }
                 let units = vm.heap.units(s)
                 if args[0].isUndefined { return .value(.object(vm.newArray([.string(s)]))) }
-                let sep = vm.heap.units(vm.toStringPrimitive(args[0]))
+                let sepID = vm.toStringPrimitive(args[0]); let sep = vm.heap.units(sepID)
                 let limit = args[1].isUndefined ? Int.max : Int(NumberFormatting.toUint32(vm.toNumberPrimitive(args[1])))
                 var parts: [Value] = []
                 if limit == 0 { return .value(.object(vm.newArray([]))) }
@@ -331,7 +331,7 @@ extension Natives {
             },
             NativeEntry("String.prototype.indexOf", length: 1) { vm, this, args in
                 guard case .string(let s) = try vm.thisStringCoerced(this) else { return .value(.undefined) }
-                let u = vm.heap.units(s), needle = vm.heap.units(vm.toStringPrimitive(args[0]))
+                let needleID = vm.toStringPrimitive(args[0]); let u = vm.heap.units(s), needle = vm.heap.units(needleID)
                 let start = Int(min(max(vm.toIntegerPrimitive(args[1]), 0), Double(u.count)))
                 if needle.isEmpty { return .value(.number(Double(start))) }
                 if needle.count <= u.count {

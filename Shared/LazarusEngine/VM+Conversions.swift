@@ -47,7 +47,7 @@ extension VM {
         }
     }
 
-    public func toSwiftString(_ v: Value) -> String { heap.string(toStringPrimitive(v)) }
+    public func toSwiftString(_ v: Value) -> String { let id = toStringPrimitive(v); return heap.string(id) }
 
     /// Property key for a primitive value (interned).
     @inline(__always)

@@ -106,8 +106,10 @@ extension VM {
 
         @inline(__always) func sync() {
             self.sp = sp
-            frames[fi].pc = Int32(pc)
-            frames[fi].env = env
+            if fi < frames.count {
+                frames[fi].pc = Int32(pc)
+                frames[fi].env = env
+            }
         }
         @inline(__always) func reload() {
             fi = frames.count - 1
@@ -141,6 +143,7 @@ extension VM {
                     return .budgetExhausted
                 }
                 let ins = code[pc]
+                assert(sp + 2 < stackCapacity && s == stack && pc < fn.count, "stack overflow or stale stack pointer at \(ins.op)")
                 pc &+= 1
                 switch ins.op {
                 // MARK: constants
@@ -250,7 +253,7 @@ extension VM {
                     switch getProperty(g, key) {
                     case .value(let v): s[sp] = v; sp &+= 1
                     case .getter(let f):
-                        if try callValue(f, this: .object(g), []) != .value { reload() } else { sp = self.sp }
+                        if try callValue(f, this: .object(g), []) != .value { reload() } else { sp = self.sp; s = stack }
                     }
                 case .setGlobal, .setGlobalStrict:
                     let key = strs[Int(ins.a)]
@@ -276,7 +279,7 @@ extension VM {
                     case .done: break
                     case .setter(let f):
                         if f.isUndefined { throw typeError("Cannot set property \(heap.string(key)) which has only a getter") }
-                        if try callValue(f, this: .object(g), [v], flags: .discardResult) != .value { reload() } else { sp = self.sp }
+                        if try callValue(f, this: .object(g), [v], flags: .discardResult) != .value { reload() } else { sp = self.sp; s = stack }
                     }
                 case .declareGlobalVar:
                     let key = strs[Int(ins.a)]
@@ -323,7 +326,7 @@ extension VM {
                     case .value(let v): s[sp - 1] = v
                     case .getter(let f):
                         sp &-= 1; self.sp = sp
-                        if try callValue(f, this: ov, []) != .value { reload() } else { sp = self.sp }
+                        if try callValue(f, this: ov, []) != .value { reload() } else { sp = self.sp; s = stack }
                     }
                 case .getMethod:
                     let key = strs[Int(ins.a)]
@@ -361,7 +364,7 @@ extension VM {
                         case .setter(let f):
                             if f.isUndefined { throw typeError("Cannot set property \(heap.string(key)) of object which has only a getter") }
                             self.sp = sp
-                            if try callValue(f, this: ov, [v], flags: .discardResult) != .value { reload() } else { sp = self.sp }
+                            if try callValue(f, this: ov, [v], flags: .discardResult) != .value { reload() } else { sp = self.sp; s = stack }
                         }
                     } else {
                         sync()
@@ -390,7 +393,7 @@ extension VM {
                     sync()
                     if case .object = kv {
                         sp &-= 2; self.sp = sp
-                        if try callHelper(.helperGetElem, ov, kv) != .value { reload() } else { sp = self.sp }
+                        if try callHelper(.helperGetElem, ov, kv) != .value { reload() } else { sp = self.sp; s = stack }
                         break
                     }
                     if ov.isNullish {
@@ -401,7 +404,7 @@ extension VM {
                     case .value(let v): s[sp - 2] = v; sp &-= 1
                     case .getter(let f):
                         sp &-= 2; self.sp = sp
-                        if try callValue(f, this: ov, []) != .value { reload() } else { sp = self.sp }
+                        if try callValue(f, this: ov, []) != .value { reload() } else { sp = self.sp; s = stack }
                     }
                 case .setElem:
                     let v = s[sp - 1]
@@ -425,7 +428,7 @@ extension VM {
                     sync()
                     if case .object = kv {
                         sp &-= 3; self.sp = sp
-                        if try callHelper(.helperSetElem, ov, kv, v) != .value { reload() } else { sp = self.sp }
+                        if try callHelper(.helperSetElem, ov, kv, v) != .value { reload() } else { sp = self.sp; s = stack }
                         break
                     }
                     if ov.isNullish {
@@ -442,7 +445,7 @@ extension VM {
                     case .setter(let f):
                         if f.isUndefined { throw typeError("Cannot set property \(heap.string(key)) of object which has only a getter") }
                         self.sp = sp
-                        if try callValue(f, this: ov, [v], flags: .discardResult) != .value { reload() } else { sp = self.sp }
+                        if try callValue(f, this: ov, [v], flags: .discardResult) != .value { reload() } else { sp = self.sp; s = stack }
                     }
                 case .deleteProp:
                     sync()
@@ -457,7 +460,7 @@ extension VM {
                     let kv = s[sp - 1], ov = s[sp - 2]
                     if case .object = kv {
                         sp &-= 2; self.sp = sp
-                        if try callHelper(.helperDeleteElem, ov, kv) != .value { reload() } else { sp = self.sp }
+                        if try callHelper(.helperDeleteElem, ov, kv) != .value { reload() } else { sp = self.sp; s = stack }
                         break
                     }
                     guard case .object(let o) = ov else {
@@ -628,7 +631,7 @@ extension VM {
                     }
                     if a.isObject || b.isObject {
                         sp &-= 2; self.sp = sp; sync()
-                        if try callHelper(.helperBinary, .string(opAtoms[Int(Op.add.rawValue)]), a, b) != .value { reload() } else { sp = self.sp }
+                        if try callHelper(.helperBinary, .string(opAtoms[Int(Op.add.rawValue)]), a, b) != .value { reload() } else { sp = self.sp; s = stack }
                         break
                     }
                     sync()
@@ -642,7 +645,7 @@ extension VM {
                     if case .number(let p) = a, case .number(let q) = b { x = p; y = q } else {
                         if a.isObject || b.isObject {
                             sp &-= 2; self.sp = sp; sync()
-                            if try callHelper(.helperBinary, .string(opAtoms[Int(ins.op.rawValue)]), a, b) != .value { reload() } else { sp = self.sp }
+                            if try callHelper(.helperBinary, .string(opAtoms[Int(ins.op.rawValue)]), a, b) != .value { reload() } else { sp = self.sp; s = stack }
                             break
                         }
                         x = toNumberPrimitive(a); y = toNumberPrimitive(b)
@@ -660,7 +663,7 @@ extension VM {
                     let b = s[sp - 1], a = s[sp - 2]
                     if a.isObject || b.isObject {
                         sp &-= 2; self.sp = sp; sync()
-                        if try callHelper(.helperBinary, .string(opAtoms[Int(ins.op.rawValue)]), a, b) != .value { reload() } else { sp = self.sp }
+                        if try callHelper(.helperBinary, .string(opAtoms[Int(ins.op.rawValue)]), a, b) != .value { reload() } else { sp = self.sp; s = stack }
                         break
                     }
                     let x = NumberFormatting.toInt32(toNumberPrimitive(a))
@@ -690,7 +693,7 @@ extension VM {
                     }
                     if a.isObject || b.isObject {
                         sp &-= 2; self.sp = sp; sync()
-                        if try callHelper(.helperBinary, .string(opAtoms[Int(ins.op.rawValue)]), a, b) != .value { reload() } else { sp = self.sp }
+                        if try callHelper(.helperBinary, .string(opAtoms[Int(ins.op.rawValue)]), a, b) != .value { reload() } else { sp = self.sp; s = stack }
                         break
                     }
                     let r: Bool
@@ -707,7 +710,7 @@ extension VM {
                     let b = s[sp - 1], a = s[sp - 2]
                     if let r = looseEquals(a, b) { s[sp - 2] = .bool(ins.op == .eq ? r : !r); sp &-= 1; break }
                     sp &-= 2; self.sp = sp; sync()
-                    if try callHelper(.helperBinary, .string(opAtoms[Int(ins.op.rawValue)]), a, b) != .value { reload() } else { sp = self.sp }
+                    if try callHelper(.helperBinary, .string(opAtoms[Int(ins.op.rawValue)]), a, b) != .value { reload() } else { sp = self.sp; s = stack }
                 case .instanceOf:
                     sync()
                     let r = try instanceOf(s[sp - 2], s[sp - 1])
@@ -720,7 +723,7 @@ extension VM {
                     }
                     if case .object = k {
                         sp &-= 2; self.sp = sp
-                        if try callHelper(.helperIn, k, o) != .value { reload() } else { sp = self.sp }
+                        if try callHelper(.helperIn, k, o) != .value { reload() } else { sp = self.sp; s = stack }
                         break
                     }
                     s[sp - 2] = .bool(hasProperty(oid, toPropertyKeyPrimitive(k))); sp &-= 1
@@ -728,7 +731,7 @@ extension VM {
                     let v = s[sp - 1]
                     if case .object = v {
                         sp &-= 1; self.sp = sp; sync()
-                        if try callHelper(.helperUnary, .string(opAtoms[Int(ins.op.rawValue)]), v) != .value { reload() } else { sp = self.sp }
+                        if try callHelper(.helperUnary, .string(opAtoms[Int(ins.op.rawValue)]), v) != .value { reload() } else { sp = self.sp; s = stack }
                         break
                     }
                     let d: Double
@@ -750,7 +753,7 @@ extension VM {
                     if case .string = v { break }
                     if case .object = v {
                         sp &-= 1; self.sp = sp; sync()
-                        if try callHelper(.helperToString, v) != .value { reload() } else { sp = self.sp }
+                        if try callHelper(.helperToString, v) != .value { reload() } else { sp = self.sp; s = stack }
                         break
                     }
                     s[sp - 1] = .string(toStringPrimitive(v))
@@ -821,7 +824,7 @@ extension VM {
                 }
             }
         } catch {
-            sync()
+            if fi == frames.count - 1 { sync() }
             throw error
         }
     }

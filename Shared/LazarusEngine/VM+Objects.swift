@@ -55,7 +55,8 @@ extension VM {
         let f = functions[code]
         let fc = units[f.unit].unit.functions[code - units[f.unit].functionBase]
         heap.objects[id.index].append(atoms.length, .number(Double(fc.length)), [.configurable])
-        heap.objects[id.index].append(atoms.name, .string(heap.intern(fc.name)), [.configurable])
+        let nameID = heap.intern(fc.name)
+        heap.objects[id.index].append(atoms.name, .string(nameID), [.configurable])
         if heap.objects[id.index].flags.contains(.constructor) {
             let proto = newObject()
             heap.objects[proto.index].append(atoms.constructor, .object(id), .hidden)
