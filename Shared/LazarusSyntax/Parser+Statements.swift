@@ -3,10 +3,10 @@ extension Parser {
 
     /// Parses statements up to `}` (not consumed) or end of input. With `directives`,
     /// processes the directive prologue and returns whether it contained "use strict".
-    func parseStatementList(directives: Bool, untilRBrace: Bool) throws(ParseFailure) -> ([Statement], Bool) {
+    func parseStatementList(directives: Bool, untilRBrace: Bool) throws(ParseFailure) -> ([Statement], SourceLocation?) {
         var body: [Statement] = []
         var inPrologue = directives
-        var hasUseStrict = false
+        var useStrict: SourceLocation?
         var octalInPrologue: SourceLocation?
         while !(tok.kind == .eof || (untilRBrace && tok.isPunctuator(.rbrace))) {
             if inPrologue {
@@ -18,7 +18,7 @@ extension Parser {
                        e.range.end.offset == strTok.end.offset, stmt.range.start.offset == strTok.start.offset
                     {
                         if isUseStrictToken(strTok) {
-                            hasUseStrict = true
+                            if useStrict == nil { useStrict = strTok.start }
                             if !strict {
                                 strict = true
                                 if let loc = octalInPrologue {
@@ -37,7 +37,7 @@ extension Parser {
             body.append(try parseStatementListItem())
         }
         if untilRBrace && tok.kind == .eof { throw unexpected(tok, expected: "}") }
-        return (body, hasUseStrict)
+        return (body, useStrict)
     }
 
     /// Exactly `"use strict"` or `'use strict'` (no escapes, no line continuations).
@@ -82,7 +82,7 @@ extension Parser {
             if strict { return true }
             return next.escaped || !Keywords.isReserved(next.name) || next.name == "let"
         }
-        return strict
+        return false  // an expression; in strict code `let` is then reported as a reserved word
     }
 
     func parseLexicalDeclarationStatement() throws(ParseFailure) -> Statement {
@@ -188,10 +188,10 @@ extension Parser {
                 throw unsupported("'class' is", feature: "class", start, hint: "Use a constructor function and its prototype")
             case "const":
                 throw error("Lexical declaration cannot appear in a single-statement context", start)
-            case "let":
+            case "let" where singleStatementContext:
                 let next = try peek()
                 if next.isPunctuator(.lbracket) || (next.kind == .identifier && !next.newlineBefore)
-                    || (next.isPunctuator(.lbrace) && !next.newlineBefore) || strict
+                    || (next.isPunctuator(.lbrace) && !next.newlineBefore)
                 {
                     throw error("Lexical declaration cannot appear in a single-statement context", start)
                 }

@@ -310,7 +310,8 @@ final class Parser {
         let scope = pushScope(isFunction: true)
         for p in params { scope.params.insert(p.name) }
         try advance()
-        let (body, hasUseStrict) = try parseStatementList(directives: true, untilRBrace: true)
+        let (body, useStrict) = try parseStatementList(directives: true, untilRBrace: true)
+        let hasUseStrict = useStrict != nil
         let isStrict = strict
         guard tok.isPunctuator(.rbrace) else { throw unexpected(tok, expected: "}") }
         popScope()
@@ -320,7 +321,7 @@ final class Parser {
         try advance()
         let simple = params.allSatisfy { $0.defaultValue == nil && !$0.isRest }
         try validateFunction(nameToken: nameToken, params: params, kind: kind, isStrict: isStrict,
-                             hasUseStrict: hasUseStrict, simple: simple, directiveLoc: start)
+                             hasUseStrict: hasUseStrict, simple: simple, directiveLoc: useStrict ?? start)
         return FunctionNode(name: name, nameRange: nameToken?.range, params: params, body: body, kind: kind,
                             hasExpressionBody: false, isStrict: isStrict, hasUseStrictDirective: hasUseStrict,
                             hasSimpleParameterList: simple, range: range(from: start))
