@@ -6,6 +6,6 @@
 
 extension Natives {
     static var builtinNatives: [NativeEntry] {
-        []
+        objectNatives + arrayNatives
     }
 }

@@ -10,7 +10,7 @@ import LazarusSyntax
 // Its id (a SHA-256 of the source) is folded into every program hash.
 
 public enum Prelude {
-    public static let source: String = preludeCore + preludeLibrary
+    public static let source: String = preludeCore + preludeObjects + preludeArrays + preludeLibrary
 
     /// SHA-256 of the prelude source (folded into program hashes).
     public static let id: [UInt8] = SHA256.hash(Array(source.utf8))
