@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "lazarus", targets: ["lazarus"]),
         .executable(name: "lazarus-broker", targets: ["lazarus-broker"]),
         .executable(name: "lazarus-bench", targets: ["lazarus-bench"]),
+        .executable(name: "lazarus-conformance", targets: ["lazarus-conformance"]),
         .library(name: "LazarusEngine", targets: ["LazarusEngine"]),
         .library(name: "LazarusKafka", targets: ["LazarusKafka"]),
     ],
@@ -101,6 +102,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/lazarus-bench"
+        ),
+
+        .executableTarget(
+            name: "lazarus-conformance",
+            dependencies: [
+                "LazarusEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Services/lazarus-conformance"
         ),
 
         // MARK: - Tests

@@ -1,0 +1,6 @@
+extension Natives {
+    /// Array and String.
+    static var arrayNatives: [NativeEntry] {
+        []
+    }
+}

@@ -1,0 +1,6 @@
+extension Natives {
+    /// Object, Function, Error types, JSON, Number, Math, Boolean, global functions.
+    static var objectNatives: [NativeEntry] {
+        []
+    }
+}
