@@ -37,9 +37,32 @@ public final class KafkaTopicReader: Sendable {
     /// Messages of `topics` as they arrive, from `start`, until the consuming task is
     /// cancelled or stops iterating.
     public func follow(topics: [String], from start: Start) async throws(KafkaError) -> AsyncStream<KafkaMessage> {
-        let partitions = try await partitions(of: topics, timeoutMs: 15_000)
+        let offset = start == .beginning ? Int64(RD_KAFKA_OFFSET_BEGINNING) : Int64(RD_KAFKA_OFFSET_END)
+        let positions = try await partitions(of: topics, timeoutMs: 15_000).map { ($0, offset) }
+        return try follow(positions)
+    }
+
+    /// Messages of the given partitions from the given offsets on (e.g. the end offsets
+    /// taken before producing a request, so that no answer to it can be missed).
+    public func follow(from positions: [TopicPartition: Int64]) throws(KafkaError) -> AsyncStream<KafkaMessage> {
+        try follow(positions.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+    }
+
+    /// The offset the next message of each partition of `topic` will get.
+    public func endOffsets(of topic: String, timeoutMs: Int = 15_000) async throws(KafkaError) -> [TopicPartition: Int64] {
+        let partitions = try await partitions(of: [topic], timeoutMs: timeoutMs)
+        let config = self.config
+        return try await DedicatedThread.run(name: "kafka-end-offsets") { () throws(KafkaError) in
+            let handle = try ReaderHandle(config: config)
+            var ends: [TopicPartition: Int64] = [:]
+            for tp in partitions { ends[tp] = try handle.watermarks(tp, timeoutMs: timeoutMs).high }
+            return ends
+        }
+    }
+
+    private func follow(_ positions: [(TopicPartition, Int64)]) throws(KafkaError) -> AsyncStream<KafkaMessage> {
         let handle = try ReaderHandle(config: config)
-        try handle.assign(partitions, offset: start == .beginning ? Int64(RD_KAFKA_OFFSET_BEGINNING) : Int64(RD_KAFKA_OFFSET_END))
+        try handle.assign(positions)
         let (stream, continuation) = AsyncStream.makeStream(of: KafkaMessage.self, bufferingPolicy: .bufferingNewest(10_000))
         let stopFlag = StopFlag()
         continuation.onTermination = { _ in stopFlag.stop() }
@@ -93,11 +116,7 @@ private final class ReaderHandle: @unchecked Sendable {
         rd_kafka_destroy(rk)
     }
 
-    func assign(_ partitions: [TopicPartition], offset: Int64) throws(KafkaError) {
-        try assign(partitions.map { ($0, offset) })
-    }
-
-    private func assign(_ positions: [(TopicPartition, Int64)]) throws(KafkaError) {
+    func assign(_ positions: [(TopicPartition, Int64)]) throws(KafkaError) {
         let list = rd_kafka_topic_partition_list_new(Int32(positions.count))
         defer { rd_kafka_topic_partition_list_destroy(list) }
         for (tp, offset) in positions {
@@ -114,15 +133,21 @@ private final class ReaderHandle: @unchecked Sendable {
         return ConsumerCore.copy(pointer)
     }
 
+    /// The oldest kept offset and the next offset of `tp`.
+    func watermarks(_ tp: TopicPartition, timeoutMs: Int) throws(KafkaError) -> (low: Int64, high: Int64) {
+        var low: Int64 = 0
+        var high: Int64 = 0
+        let err = rd_kafka_query_watermark_offsets(rk, tp.topic, tp.partition, &low, &high, Int32(timeoutMs))
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(rd: err, "cannot read the offsets of \(tp)") }
+        return (low, high)
+    }
+
     /// Reads each partition from its low to its high watermark as of now.
     func readToEnd(_ partitions: [TopicPartition], timeoutMs: Int) throws(KafkaError) -> [KafkaMessage] {
         var remaining: [TopicPartition: Int64] = [:]  // partition → high watermark still to reach
         var positions: [(TopicPartition, Int64)] = []
         for tp in partitions {
-            var low: Int64 = 0
-            var high: Int64 = 0
-            let err = rd_kafka_query_watermark_offsets(rk, tp.topic, tp.partition, &low, &high, Int32(timeoutMs))
-            guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(rd: err, "cannot read the offsets of \(tp)") }
+            let (low, high) = try watermarks(tp, timeoutMs: timeoutMs)
             if high > low {
                 remaining[tp] = high
                 positions.append((tp, low))
