@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Starts a local Lazarus stack that stays up: the dev broker (unless LAZARUS_BROKERS names
+# a cluster) and the four services. State and logs live under $LAZARUS_HOME (.lazarus/).
+#   infra/up.sh            then: source .lazarus/env; lazarus submit …
+#   infra/down.sh          stops it
+set -euo pipefail
+cd "$(dirname "$0")/.."
+home=${LAZARUS_HOME:-.lazarus}
+mkdir -p "$home/logs" "$home/run"
+
+[ "${LAZARUS_SKIP_BUILD:-}" = 1 ] || infra/setup.sh --release
+bin=$(swift build -c release --show-bin-path)
+
+for pidfile in "$home"/run/*.pid; do
+    if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+        echo "up: a stack is already running (infra/down.sh stops it)" >&2
+        exit 1
+    fi
+done
+rm -f "$home"/run/*.pid
+
+# start NAME ARGS…: runs a service in the background; its pid goes to run/NAME.pid.
+start() {
+    local name=$1; shift
+    nohup "$bin/$name" "$@" >> "$home/logs/$name.log" 2>&1 < /dev/null &
+    echo $! > "$home/run/$name.pid"
+}
+
+if [ -z "${LAZARUS_BROKERS:-}" ]; then
+    : > "$home/logs/lazarus-broker.log"
+    nohup "$bin/lazarus-broker" --partitions 12 > "$home/run/broker.addr" 2>> "$home/logs/lazarus-broker.log" < /dev/null &
+    echo $! > "$home/run/lazarus-broker.pid"
+    for _ in $(seq 100); do [ -s "$home/run/broker.addr" ] && break; sleep 0.1; done
+    LAZARUS_BROKERS=$(head -1 "$home/run/broker.addr")
+    [ -n "$LAZARUS_BROKERS" ] || { echo "up: lazarus-broker did not start; see $home/logs/lazarus-broker.log" >&2; exit 1; }
+fi
+export LAZARUS_BROKERS
+echo "export LAZARUS_BROKERS=$LAZARUS_BROKERS" > "$home/env"
+echo "export PATH=\"$bin:\$PATH\"" >> "$home/env"
+
+start object-service --database "$home/objects.sqlite"
+start checkpoint-service --database "$home/checkpoints.sqlite"
+start object-proxy
+start script-executor --instance-id executor-1
+
+# Ready when every consumer has its partitions (the dev broker holds a first join ~3 s).
+for name in object-service checkpoint-service object-proxy script-executor; do
+    for _ in $(seq 600); do
+        grep -q "partitions assigned" "$home/logs/$name.log" 2>/dev/null && break
+        sleep 0.1
+    done
+    grep -q "partitions assigned" "$home/logs/$name.log" || { echo "up: $name did not join its group; see $home/logs/$name.log" >&2; exit 1; }
+done
+echo "up: brokers $LAZARUS_BROKERS; logs in $home/logs; \`source $home/env\` to use the lazarus CLI"
