@@ -99,6 +99,7 @@ extension VM {
         var strs = units[unitIndex].strings
         var nums = units[unitIndex].numbers
         var cache = units[unitIndex].cache
+        var funcBase = units[unitIndex].functionBase
         var strict = fn.flags.contains(.strict)
         var budget = self.budget
         let startBudget = budget
@@ -125,6 +126,7 @@ extension VM {
                 strs = units[unitIndex].strings
                 nums = units[unitIndex].numbers
                 cache = units[unitIndex].cache
+                funcBase = units[unitIndex].functionBase
             }
             strict = fn.flags.contains(.strict)
         }
@@ -517,7 +519,7 @@ extension VM {
                     let items = try spreadValues(s[sp])
                     if case .object(let a) = s[sp - 1] { heap.objects[a.index].elements.append(contentsOf: items) }
                 case .closure:
-                    let index = units[unitIndex].functionBase + Int(ins.a)
+                    let index = funcBase + Int(ins.a)
                     let ff = functions[index].flags
                     var o = JSObject(cls: .closure, proto: realm[Intrinsic.functionPrototype.rawValue])
                     o.code = UInt32(index)
