@@ -11,9 +11,9 @@ public struct CellStore<Element>: RandomAccessCollection, MutableCollection, @un
     // @unchecked Sendable: the buffer is only mutated through a uniquely referenced
     // store (copy-on-write), like Array's storage.
     final class Buffer: @unchecked Sendable {
-        var base: UnsafeMutablePointer<Element>
-        var count: Int
-        var capacity: Int
+        @exclusivity(unchecked) var base: UnsafeMutablePointer<Element>
+        @exclusivity(unchecked) var count: Int
+        @exclusivity(unchecked) var capacity: Int
         init(capacity: Int) {
             self.capacity = Swift.max(capacity, 16)
             base = .allocate(capacity: self.capacity)
