@@ -20,8 +20,8 @@ public struct JSString: Sendable {
 /// (skipping free slots, `cls == .free` / `JSString.isFree`) sees identical states
 /// identically. Id 0 of each array is a reserved dummy.
 public struct Heap: Sendable {
-    public var objects: [JSObject]
-    public var strings: [JSString]
+    public var objects: CellStore<JSObject>
+    public var strings: CellStore<JSString>
     public var freeObjects: [UInt32] = []
     public var freeStrings: [UInt32] = []
     /// Interned strings (atoms): content → id. Rebuilt from `strings` (entries whose
@@ -38,8 +38,8 @@ public struct Heap: Sendable {
     public init() {
         var dummy = JSObject(cls: .free, proto: .none, flags: [])
         dummy.flags = []
-        objects = [dummy]
-        strings = [JSString(units: [], atom: 0, gcBits: 2)]
+        objects = CellStore([dummy])
+        strings = CellStore([JSString(units: [], atom: 0, gcBits: 2)])
         objects.reserveCapacity(1024)
         strings.reserveCapacity(1024)
     }
@@ -148,14 +148,14 @@ public struct Heap: Sendable {
             let i = Int(raw)
             if objects[i].flags.contains(.marked) || objects[i].cls == .free { continue }
             objects[i].flags.insert(.marked)
-            let o = objects[i]
-            if !o.proto.isNone { work.append(o.proto.raw) }
-            if !o.link.isNone { work.append(o.link.raw) }
-            for k in o.keys { markString(k) }
-            for v in o.values { markValue(v, &work, &self) }
-            for v in o.elements { markValue(v, &work, &self) }
-            markValue(o.slot0, &work, &self)
-            markValue(o.slot1, &work, &self)
+            let p = objects[i].proto, l = objects[i].link
+            if !p.isNone { work.append(p.raw) }
+            if !l.isNone { work.append(l.raw) }
+            for j in 0..<objects[i].keys.count { markString(objects[i].keys[j]) }
+            for j in 0..<objects[i].values.count { markValue(objects[i].values[j], &work, &self) }
+            for j in 0..<objects[i].elements.count { markValue(objects[i].elements[j], &work, &self) }
+            markValue(objects[i].slot0, &work, &self)
+            markValue(objects[i].slot1, &work, &self)
         }
         // Sweep objects.
         var live = 0, bytes = 0

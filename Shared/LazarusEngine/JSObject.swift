@@ -54,6 +54,8 @@ public struct ObjectFlags: OptionSet, Sendable, Hashable {
     public static let arrow = ObjectFlags(rawValue: 16)
     /// Array whose elements are all non-writable/non-configurable (Object.freeze on an array).
     public static let frozenElements = ObjectFlags(rawValue: 32)
+    /// Array whose `length` is non-writable (Object.defineProperty(a, "length", {writable: false})).
+    public static let lengthReadOnly = ObjectFlags(rawValue: 64)
     /// GC mark bit (always clear outside a collection).
     public static let marked = ObjectFlags(rawValue: 128)
 }

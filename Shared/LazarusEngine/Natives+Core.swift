@@ -66,11 +66,13 @@ extension VM {
     }
 
     func errorConstructor(_ name: String) -> NativeFunction {
-        return { vm, _, args in
+        return { vm, this, args in
             let msg = args[0]
+            if case .object = msg { return vm.recall(args, this, "s") }
             var text = ""
             if !msg.isUndefined { text = vm.toSwiftString(msg) }
             let e = vm.makeError(name, text)
+            if case .object(let o) = e, text.isEmpty, !msg.isUndefined { vm.defineOwn(o, vm.atoms.message, .string(vm.atoms.empty), .hidden) }
             if case .object(let o) = e, case .object(let nt) = vm.newTarget,
                case .value(.object(let p)) = vm.getProperty(nt, vm.atoms.prototype) {
                 vm.heap.objects[o.index].proto = p
@@ -155,6 +157,7 @@ extension Natives {
                     }
                     return .value(.number(vm.toNumberPrimitive(v)))
                 }
+                if case .object = v { return vm.callPrelude("wrapNumber", [v]) }
                 return .value(.object(try vm.toObject(.number(vm.toNumberPrimitive(v)))))
             },
             NativeEntry("Boolean", length: 1, constructor: true, prototype: .booleanPrototype) { vm, _, args in
@@ -174,6 +177,7 @@ extension Natives {
             },
             NativeEntry("Object.prototype.valueOf") { vm, this, _ in .value(.object(try vm.toObject(this))) },
             NativeEntry("Object.prototype.hasOwnProperty", length: 1) { vm, this, args in
+                if case .object = args[0] { return vm.recall(args, this, "k") }
                 let key = vm.toPropertyKeyPrimitive(args[0])
                 let o = try vm.toObject(this)
                 return .value(.bool(vm.getOwnProperty(o, key) != nil))
@@ -186,27 +190,11 @@ extension Natives {
                 return .value(.false)
             },
             NativeEntry("Object.prototype.propertyIsEnumerable", length: 1) { vm, this, args in
+                if case .object = args[0] { return vm.recall(args, this, "k") }
                 let key = vm.toPropertyKeyPrimitive(args[0])
                 let o = try vm.toObject(this)
                 return .value(.bool(vm.getOwnProperty(o, key)?.1.contains(.enumerable) ?? false))
             },
-            NativeEntry("Object.getPrototypeOf", length: 1) { vm, _, args in
-                let o = try vm.toObject(args[0])
-                let p = vm.heap.objects[o.index].proto
-                return .value(p.isNone ? .null : .object(p))
-            },
-            NativeEntry("Object.create", length: 2) { vm, _, args in
-                switch args[0] {
-                case .null: return .value(.object(vm.heap.allocate(JSObject(cls: .ordinary, proto: .none))))
-                case .object(let p): return .value(.object(vm.newObject(proto: p)))
-                default: throw vm.typeError("Object prototype may only be an Object or null")
-                }
-            },
-            NativeEntry("Object.keys", length: 1) { vm, _, args in
-                let o = try vm.toObject(args[0])
-                return .value(.object(vm.newArray(vm.ownKeys(o, onlyEnumerable: true).map { .string($0) })))
-            },
-
             // MARK: Function.prototype
             NativeEntry("Function.prototype.call", length: 1) { vm, this, args in
                 guard vm.isCallable(this) else { throw vm.typeError("Function.prototype.call called on non-function") }
@@ -226,8 +214,11 @@ extension Natives {
                     b.flags.insert(.constructor)
                 }
                 let id = vm.heap.allocate(b)
-                let targetLen = vm.toIntegerPrimitive(vm.getData(target, atom: vm.atoms.length))
-                vm.defineOwn(id, vm.atoms.length, .number(max(0, targetLen - Double(max(0, args.count - 1)))), [.configurable])
+                var boundLen = 0.0
+                if vm.getOwnProperty(target, vm.atoms.length) != nil, case .number(let l) = vm.getData(target, atom: vm.atoms.length) {
+                    boundLen = l == .infinity ? l : max(0, vm.toIntegerPrimitive(.number(l)) - Double(max(0, args.count - 1)))
+                }
+                vm.defineOwn(id, vm.atoms.length, .number(boundLen), [.configurable])
                 let tn = vm.getData(target, atom: vm.atoms.name)
                 vm.defineOwn(id, vm.atoms.name, vm.newString("bound " + (tn.asString.map { vm.heap.string($0) } ?? "")), [.configurable])
                 return .value(.object(id))
@@ -246,7 +237,7 @@ extension Natives {
                 guard case .object(let o) = this, vm.heap.objects[o.index].cls == .array else {
                     throw vm.typeError("Array.prototype.push called on non-array")
                 }
-                if !vm.heap.objects[o.index].flags.contains(.extensible) || vm.heap.objects[o.index].flags.contains(.frozenElements) {
+                if !vm.heap.objects[o.index].flags.contains(.extensible) || !vm.heap.objects[o.index].flags.isDisjoint(with: [.frozenElements, .lengthReadOnly]) {
                     throw vm.typeError("Cannot add property \(vm.heap.objects[o.index].elements.count), object is not extensible")
                 }
                 if vm.heap.objects[o.index].elements.count + args.count > vm.limits.maxArrayLength { throw vm.rangeError("Invalid array length") }
@@ -258,7 +249,7 @@ extension Natives {
                 guard case .object(let o) = this, vm.heap.objects[o.index].cls == .array else {
                     throw vm.typeError("Array.prototype.pop called on non-array")
                 }
-                if vm.heap.objects[o.index].flags.contains(.frozenElements) { throw vm.typeError("Cannot delete property of frozen array") }
+                if !vm.heap.objects[o.index].flags.isDisjoint(with: [.frozenElements, .lengthReadOnly]) { throw vm.typeError("Cannot delete property of frozen array") }
                 guard let v = vm.heap.objects[o.index].elements.popLast() else { return .value(.undefined) }
                 return .value(v.isEmpty ? .undefined : v)
             },
@@ -389,6 +380,9 @@ extension Natives {
             NativeEntry("Error.prototype.toString") { vm, this, _ in
                 guard case .object(let o) = this else { throw vm.typeError("Error.prototype.toString requires that 'this' be an Object") }
                 let n = vm.getData(o, atom: vm.atoms.name), m = vm.getData(o, atom: vm.atoms.message)
+                if n.isObject || m.isObject || vm.hasAccessorInChain(o, vm.atoms.name) || vm.hasAccessorInChain(o, vm.atoms.message) {
+                    return vm.callPrelude("errorToString", this: this, [])
+                }
                 let name = n.isUndefined ? "Error" : vm.toSwiftString(n)
                 let msg = m.isUndefined ? "" : vm.toSwiftString(m)
                 if name.isEmpty { return .value(vm.newString(msg)) }
@@ -396,21 +390,6 @@ extension Natives {
                 return .value(vm.newString("\(name): \(msg)"))
             },
 
-            // MARK: Math (a few; the builtins library completes it)
-            NativeEntry("Math.floor", length: 1) { vm, _, args in .value(.number(vm.toNumberPrimitive(args[0]).rounded(.down))) },
-            NativeEntry("Math.sqrt", length: 1) { vm, _, args in .value(.number(vm.toNumberPrimitive(args[0]).squareRoot())) },
-            NativeEntry("Math.abs", length: 1) { vm, _, args in .value(.number(abs(vm.toNumberPrimitive(args[0])))) },
-            NativeEntry("Math.min", length: 2) { vm, _, args in
-                var r = Double.infinity
-                for i in 0..<args.count { let d = vm.toNumberPrimitive(args[i]); if d.isNaN { r = .nan } else if !r.isNaN, d < r || (d == 0 && r == 0 && d.sign == .minus) { r = d } }
-                return .value(.number(r))
-            },
-            NativeEntry("Math.max", length: 2) { vm, _, args in
-                var r = -Double.infinity
-                for i in 0..<args.count { let d = vm.toNumberPrimitive(args[i]); if d.isNaN { r = .nan } else if !r.isNaN, d > r || (d == 0 && r == 0 && r.sign == .minus) { r = d } }
-                return .value(.number(r))
-            },
-            NativeEntry("Math.random") { vm, _, _ in .value(.number(vm.nextRandom())) },
         ]
     }
 

@@ -99,6 +99,7 @@ extension VM {
         var strs = units[unitIndex].strings
         var nums = units[unitIndex].numbers
         var cache = units[unitIndex].cache
+        var funcBase = units[unitIndex].functionBase
         var strict = fn.flags.contains(.strict)
         var budget = self.budget
         let startBudget = budget
@@ -125,6 +126,7 @@ extension VM {
                 strs = units[unitIndex].strings
                 nums = units[unitIndex].numbers
                 cache = units[unitIndex].cache
+                funcBase = units[unitIndex].functionBase
             }
             strict = fn.flags.contains(.strict)
         }
@@ -413,12 +415,13 @@ extension VM {
                     if case .object(let o) = ov, case .number(let d) = kv, heap.objects[o.index].cls == .array {
                         let i = Int(truncatingIfNeeded: Int64(d.isFinite ? d : -1))
                         let count = heap.objects[o.index].elements.count
-                        if Double(i) == d, i >= 0, i < count, !heap.objects[o.index].flags.contains(.frozenElements) {
+                        if Double(i) == d, i >= 0, i < count, !heap.objects[o.index].flags.contains(.frozenElements),
+                           !heap.objects[o.index].elements[i].isEmpty || (heap.objects[o.index].keys.isEmpty && heap.objects[o.index].flags.contains(.extensible)) {
                             heap.objects[o.index].elements[i] = v
                             s[sp - 3] = v; sp &-= 2
                             break
                         }
-                        if Double(i) == d, i == count, heap.objects[o.index].flags.contains(.extensible) {
+                        if Double(i) == d, i == count, heap.objects[o.index].flags.contains(.extensible), !heap.objects[o.index].flags.contains(.lengthReadOnly) {
                             heap.objects[o.index].elements.append(v)
                             heap.bytesSinceGC &+= 16
                             s[sp - 3] = v; sp &-= 2
@@ -516,7 +519,7 @@ extension VM {
                     let items = try spreadValues(s[sp])
                     if case .object(let a) = s[sp - 1] { heap.objects[a.index].elements.append(contentsOf: items) }
                 case .closure:
-                    let index = units[unitIndex].functionBase + Int(ins.a)
+                    let index = funcBase + Int(ins.a)
                     let ff = functions[index].flags
                     var o = JSObject(cls: .closure, proto: realm[Intrinsic.functionPrototype.rawValue])
                     o.code = UInt32(index)

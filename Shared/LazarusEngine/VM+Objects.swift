@@ -88,14 +88,16 @@ extension VM {
         switch cls {
         case .array, .arguments:
             if cls == .array && key == atoms.length {
-                return (.number(Double(heap.objects[id.index].elements.count)), [.writable])
+                let ro = !heap.objects[id.index].flags.isDisjoint(with: [.frozenElements, .lengthReadOnly])
+                return (.number(Double(heap.objects[id.index].elements.count)), ro ? [] : [.writable])
             }
             if let i = indexOfKey(key) {
                 let els = heap.objects[id.index].elements
                 if i < els.count, !els[i].isEmpty {
                     return (els[i], heap.objects[id.index].flags.contains(.frozenElements) ? [.enumerable] : .default)
                 }
-                if cls == .array { return nil }
+                // A hole may be backed by a named property with its own attributes (VM+Descriptors.swift).
+                if cls == .array && (i >= els.count || heap.objects[id.index].keys.isEmpty) { return nil }
             }
         case .stringWrapper:
             if case .string(let s) = heap.objects[id.index].slot0 {
@@ -178,8 +180,8 @@ extension VM {
         let cls = heap.objects[id.index].cls
         if cls == .array {
             if key == atoms.length { try setArrayLength(id, value, strict: strict); return .done }
-            if let i = indexOfKey(key) { try setElement(id, i, value, strict: strict); return .done }
-        } else if cls == .arguments, let i = indexOfKey(key), i < heap.objects[id.index].elements.count {
+            if let i = indexOfKey(key), !isKeyedElement(id, i) { try setElement(id, i, value, strict: strict); return .done }
+        } else if cls == .arguments, let i = indexOfKey(key), i < heap.objects[id.index].elements.count, !heap.objects[id.index].elements[i].isEmpty {
             heap.objects[id.index].elements[i] = value
             return .done
         }
@@ -236,11 +238,11 @@ extension VM {
             if strict { throw typeError("Cannot assign to read only property '\(i)' of object") }
             return
         }
-        if i < count {
+        if i < count && (!heap.objects[id.index].elements[i].isEmpty || heap.objects[id.index].flags.contains(.extensible)) {
             heap.objects[id.index].elements[i] = value
             return
         }
-        if !heap.objects[id.index].flags.contains(.extensible) {
+        if !heap.objects[id.index].flags.contains(.extensible) || heap.objects[id.index].flags.contains(.lengthReadOnly) {
             if strict { throw typeError("Cannot add property \(i), object is not extensible") }
             return
         }
@@ -262,11 +264,15 @@ extension VM {
         let n = Int(d)
         let count = heap.objects[id.index].elements.count
         if n == count { return }
-        if heap.objects[id.index].flags.contains(.frozenElements) || !heap.objects[id.index].flags.contains(.extensible) && n > count {
+        if !heap.objects[id.index].flags.isDisjoint(with: [.frozenElements, .lengthReadOnly]) {
             if strict { throw typeError("Cannot assign to read only property 'length' of object") }
             return
         }
         if n < count {
+            if !heap.objects[id.index].keys.isEmpty, !truncateKeyedElements(id, to: n) {
+                if strict { throw typeError("Cannot delete array element: property is not configurable") }
+                return
+            }
             heap.objects[id.index].elements.removeSubrange(n..<count)
         } else {
             if n > limits.maxArrayLength { throw rangeError("Invalid array length") }
@@ -327,7 +333,7 @@ extension VM {
                 if strict { throw typeError("Cannot delete property 'length' of array") }
                 return false
             }
-            if let i = indexOfKey(key), i < heap.objects[id.index].elements.count {
+            if let i = indexOfKey(key), i < heap.objects[id.index].elements.count, !heap.objects[id.index].elements[i].isEmpty {
                 if heap.objects[id.index].flags.contains(.frozenElements) {
                     if strict { throw typeError("Cannot delete property '\(i)' of object") }
                     return false
@@ -382,6 +388,10 @@ extension VM {
             if let n = indexOfKey(k) { integerKeys.append((n, k)) } else { named.append(k) }
         }
         if !integerKeys.isEmpty {
+            if o.cls == .array || o.cls == .arguments || o.cls == .stringWrapper {
+                for k in result { integerKeys.append((indexOfKey(k) ?? 0, k)) }
+                result.removeAll()
+            }
             integerKeys.sort { $0.0 < $1.0 }
             result.append(contentsOf: integerKeys.map(\.1))
         }
