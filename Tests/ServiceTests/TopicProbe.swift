@@ -1,5 +1,6 @@
 import Foundation
 import LazarusKafka
+import LazarusService
 import LazarusWire
 import Synchronization
 
