@@ -26,8 +26,12 @@ struct ObjectProxyCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The largest continuation (VM state) a snapshot may carry, in bytes; larger ones are refused with 'too-large'.", valueName: "bytes"))
     var maxContinuationBytes: Int = ProxyLimits().maxContinuationBytes
 
+    @Option(help: ArgumentHelp("Messages on lazarus.calls larger than this are dead-lettered unread.", valueName: "bytes"))
+    var maxCallBytes: Int = ProxyLimits().maxCallMessageBytes
+
     func validate() throws {
         guard maxContinuationBytes >= 1 else { throw ValidationError("--max-continuation-bytes must be positive") }
+        guard maxCallBytes >= 1 else { throw ValidationError("--max-call-bytes must be positive") }
     }
 
     func run() async throws {
@@ -37,6 +41,7 @@ struct ObjectProxyCommand: AsyncParsableCommand {
 
         var limits = ProxyLimits()
         limits.maxContinuationBytes = maxContinuationBytes
+        limits.maxCallMessageBytes = maxCallBytes
         let producer = try KafkaProducer(config: config, logger: logger)
         let processor = ProxyProcessor(router: CallRouter(limits: limits), deadLetters: DeadLetterWriter(producer: producer), logger: logger)
         let consumerOptions = KafkaConsumerOptions(groupId: "lazarus.object-proxy",

@@ -33,10 +33,14 @@ struct ObjectServiceCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The most waiting calls executed in one transaction (1 disables group commit).", valueName: "n"))
     var maxBatch: Int = 128
 
+    @Option(help: ArgumentHelp("Messages on lazarus.object-requests larger than this are dead-lettered unread.", valueName: "bytes"))
+    var maxRequestBytes: Int = 1 << 20
+
     func validate() throws {
         guard ObjectStoreOptions.Durability(rawValue: durability) != nil else {
             throw ValidationError("--durability must be 'full' or 'normal', not '\(durability)'")
         }
+        guard maxRequestBytes >= 1 else { throw ValidationError("--max-request-bytes must be positive") }
         guard maxBatch >= 1 else { throw ValidationError("--max-batch must be at least 1") }
         guard !database.isEmpty else { throw ValidationError("--database must name a file") }
     }
@@ -60,7 +64,8 @@ struct ObjectServiceCommand: AsyncParsableCommand {
         ])
 
         let producer = try KafkaProducer(config: config, logger: logger)
-        let processor = ObjectRequestProcessor(store: StoreQueue(store), logger: logger)
+        var processor = ObjectRequestProcessor(store: StoreQueue(store), logger: logger)
+        processor.maxRequestBytes = maxRequestBytes
         var consumerOptions = KafkaConsumerOptions(groupId: "lazarus.object-service", topics: [LazarusTopics.objectRequests])
         consumerOptions.bufferCapacity = max(512, 2 * maxBatch)
         let pipeline = BatchPipelineService(
