@@ -77,8 +77,8 @@ let package = Package(
 
         .executableTarget(name: "script-executor", dependencies: ["LazarusService", "LazarusEngine"], path: "Services/script-executor"),
         .executableTarget(name: "object-proxy", dependencies: ["LazarusService"], path: "Services/object-proxy"),
-        .executableTarget(name: "object-service", dependencies: ["LazarusService"], path: "Services/object-service"),
-        .executableTarget(name: "checkpoint-service", dependencies: ["LazarusService"], path: "Services/checkpoint-service"),
+        .executableTarget(name: "object-service", dependencies: ["LazarusService", "LazarusObjectStore"], path: "Services/object-service"),
+        .executableTarget(name: "checkpoint-service", dependencies: ["LazarusService", "LazarusCheckpointStore"], path: "Services/checkpoint-service"),
         .executableTarget(
             name: "lazarus",
             dependencies: [
@@ -121,7 +121,7 @@ let package = Package(
         .testTarget(name: "LazarusEngineTests", dependencies: ["LazarusEngine", "LazarusSyntax"], path: "Tests/LazarusEngineTests"),
         .testTarget(name: "LazarusObjectStoreTests", dependencies: ["LazarusObjectStore", "LazarusWire"], path: "Tests/LazarusObjectStoreTests"),
         .testTarget(name: "LazarusCheckpointStoreTests", dependencies: ["LazarusCheckpointStore", "LazarusWire"], path: "Tests/LazarusCheckpointStoreTests"),
-        .testTarget(name: "ServiceTests", dependencies: ["LazarusWire", "LazarusKafka"], path: "Tests/ServiceTests"),
+        .testTarget(name: "ServiceTests", dependencies: ["LazarusWire", "LazarusKafka", "LazarusService", "LazarusObjectStore", "LazarusCheckpointStore"], path: "Tests/ServiceTests"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -16,6 +16,12 @@ extension CheckpointStore {
         }
     }
 
+    /// One job's registry row alone (no history, no snapshots); nil if unknown. Cheap: for
+    /// decisions the service takes per message.
+    public func jobRecord(_ jobId: String) throws(CheckpointStoreError) -> JobRecord? {
+        try read("reading job \(jobId)") { db in try self.fetchJob(db, jobId) }
+    }
+
     /// One job with its history, kept snapshots and pending timer; nil if unknown.
     public func job(_ jobId: String) throws(CheckpointStoreError) -> JobDetail? {
         try read("reading job \(jobId)") { db -> JobDetail? in

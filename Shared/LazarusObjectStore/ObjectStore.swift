@@ -84,7 +84,7 @@ public final class ObjectStore: Sendable {
         }
     }
 
-    private func executeInTransaction(_ db: Database, _ request: ObjectRequest, hash: String, now: Int64) throws -> ExecutionResult {
+    func executeInTransaction(_ db: Database, _ request: ObjectRequest, hash: String, now: Int64) throws -> ExecutionResult {
         // 1. Fencing: a call from an older epoch than the newest seen for the job is a zombie's.
         let known = try Int.fetchOne(db.cachedStatement(sql: "SELECT epoch FROM job_epochs WHERE job_id = ?"),
                                      arguments: [request.jobId])

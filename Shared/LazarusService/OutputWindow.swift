@@ -19,6 +19,7 @@ actor OutputWindow {
     private var order: [UInt64] = []
     private var head = 0
     private var nextId: UInt64 = 0
+    private var producerClosed = false
     private var roomWaiters: [CheckedContinuation<Void, Never>] = []
     private var drainWaiters: [CheckedContinuation<Void, Never>] = []
 
@@ -33,6 +34,13 @@ actor OutputWindow {
 
     /// Starts sending `records` for `message`; returns once the window has room.
     func submit(_ message: KafkaMessage, records: [KafkaRecord]) async {
+        await submit(message, stages: [records])
+    }
+
+    /// Starts sending `stages` for `message`, one stage after the other: a stage is sent
+    /// only once every record of the previous one is acknowledged (e.g. a snapshot before
+    /// the call it describes is routed). Returns once the window has room.
+    func submit(_ message: KafkaMessage, stages: [[KafkaRecord]]) async {
         while inFlight >= capacity {
             await withCheckedContinuation { roomWaiters.append($0) }
         }
@@ -43,8 +51,11 @@ actor OutputWindow {
         let producer = self.producer
         let logger = self.logger
         Task {
-            await Self.sendUntilAcknowledged(records, producer: producer, logger: logger)
-            self.completed(id)
+            var acknowledged = true
+            for records in stages where !records.isEmpty && acknowledged {
+                acknowledged = await Self.sendUntilAcknowledged(records, producer: producer, logger: logger)
+            }
+            self.completed(id, acknowledged: acknowledged)
         }
     }
 
@@ -55,10 +66,13 @@ actor OutputWindow {
         }
     }
 
-    private func completed(_ id: UInt64) {
+    /// `acknowledged` is false when the producer closed first: the offset is then not
+    /// stored (nor any later one of the window), so the message is processed again.
+    private func completed(_ id: UInt64, acknowledged: Bool = true) {
         entries[id]?.done = true
+        if !acknowledged { producerClosed = true }
         while head < order.count, let entry = entries[order[head]], entry.done {
-            store(entry.message)
+            if !producerClosed { store(entry.message) }
             entries[order[head]] = nil
             head += 1
         }
@@ -88,8 +102,8 @@ actor OutputWindow {
     }
 
     /// Never gives up on output it has not handed on: failed records are sent again with
-    /// backoff until the broker takes them or the producer is closed.
-    private static func sendUntilAcknowledged(_ records: [KafkaRecord], producer: KafkaProducer, logger: Logger) async {
+    /// backoff until the broker takes them or the producer is closed (then: false).
+    private static func sendUntilAcknowledged(_ records: [KafkaRecord], producer: KafkaProducer, logger: Logger) async -> Bool {
         var pending = records
         var backoff = Backoff()
         while !pending.isEmpty {
@@ -97,13 +111,13 @@ actor OutputWindow {
             do {
                 results = try await producer.sendBatch(pending)
             } catch {
-                if error.code == .closed { return }
+                if error.code == .closed { return false }
                 results = pending.map { _ in .failure(error) }
             }
             var failed: [KafkaRecord] = []
             for (record, result) in zip(pending, results) {
                 if case .failure(let error) = result {
-                    if error.code == .closed { return }
+                    if error.code == .closed { return false }
                     logger.warning("send failed; retrying", metadata: ["kafka.topic": "\(record.topic)", "error": "\(error)"])
                     failed.append(record)
                 }
@@ -111,6 +125,7 @@ actor OutputWindow {
             pending = failed
             if !pending.isEmpty { await backoff.wait() }
         }
+        return true
     }
 }
 

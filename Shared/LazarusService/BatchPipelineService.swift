@@ -1,0 +1,242 @@
+import LazarusKafka
+import Logging
+import ServiceLifecycle
+
+/// A consumer-group member like `PipelineService`, but handing its `BatchMessageProcessor`
+/// every message already waiting (up to `maxBatch`) at once, and sending each message's
+/// output in stages.
+///
+/// Batches form only from what is already buffered — a lone message is processed at once,
+/// never held back to wait for company — so batching adds no latency when idle and grows
+/// with load. Offsets are stored as in `PipelineService`: per message, in consumption
+/// order, once all of its output is acknowledged. A `FatalProcessingError` stops the
+/// service (after the output of earlier messages is acknowledged) and `run()` throws it.
+public final class BatchPipelineService: Service {
+    private let name: String
+    private let config: KafkaConfig
+    private let consumerOptions: KafkaConsumerOptions
+    private let producer: KafkaProducer
+    private let processor: any BatchMessageProcessor
+    private let maxBatch: Int
+    private let windowCapacity: Int
+    private let logger: Logger
+
+    public init(name: String, config: KafkaConfig, consumerOptions: KafkaConsumerOptions, producer: KafkaProducer,
+                processor: any BatchMessageProcessor, maxBatch: Int = 128, windowCapacity: Int = 256, logger: Logger) {
+        self.name = name
+        self.config = config
+        self.consumerOptions = consumerOptions
+        self.producer = producer
+        self.processor = processor
+        self.maxBatch = max(1, maxBatch)
+        self.windowCapacity = windowCapacity
+        var logger = logger
+        logger[metadataKey: "pipeline"] = "\(name)"
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let consumer = try KafkaConsumer(config: config, options: consumerOptions, logger: logger)
+        let window = OutputWindow(producer: producer, consumer: consumer, capacity: windowCapacity, logger: logger)
+        let deadLetters = DeadLetterWriter(producer: producer)
+        let queue = BatchingEventQueue(capacity: max(2 * maxBatch, 64))
+        logger.info("consuming", metadata: ["kafka.topics": "\(consumerOptions.topics.joined(separator: ","))",
+                                            "kafka.group": "\(consumerOptions.groupId)"])
+        // The reader moves events from the consumer into `queue`, where the processing loop
+        // can see everything already waiting.
+        let reader = Task {
+            for await event in consumer.events { await queue.push(event) }
+            await queue.finish()
+        }
+        var fatal: FatalProcessingError?
+        await withGracefulShutdownHandler {
+            processing: while let item = await queue.take(maxMessages: maxBatch) {
+                switch item {
+                case .messages(let batch):
+                    switch await outputs(for: batch, queue: queue) {
+                    case .outputs(let outputs):
+                        for (message, output) in zip(batch, outputs) {
+                            await window.submit(message, stages: stages(of: output, for: message, deadLetters: deadLetters))
+                        }
+                    case .stopped:
+                        break processing
+                    case .fatal(let error):
+                        fatal = error
+                        break processing
+                    }
+                case .control(.assigned(let partitions)):
+                    logger.info("partitions assigned", metadata: ["kafka.partitions": "\(partitions)"])
+                    await processor.assigned(partitions)
+                case .control(.revoked(let partitions)):
+                    logger.info("partitions revoked", metadata: ["kafka.partitions": "\(partitions)"])
+                    await processor.revoked(partitions)
+                case .control(.error(let error)) where error.code == .offsetOutOfRange:
+                    logger.error("DATA LOST: committed position was truncated away by the broker", metadata: ["error": "\(error)"])
+                case .control(.error(let error)):
+                    logger.warning("consumer error", metadata: ["error": "\(error)"])
+                case .control(.message):
+                    break  // messages always come as `.messages`
+                }
+            }
+        } onGracefulShutdown: {
+            Task { await consumer.close() }
+        }
+        await queue.finish()
+        await window.drain()
+        await consumer.close()
+        reader.cancel()
+        if let fatal {
+            logger.critical("stopping: \(fatal.reason)")
+            throw fatal
+        }
+        logger.info("left the group")
+    }
+
+    private enum BatchResult {
+        case outputs([MessageOutput])
+        case stopped
+        case fatal(FatalProcessingError)
+    }
+
+    /// The processor's outputs for `batch`; retries anything but a fatal error until it
+    /// works, or until the service shuts down (then the batch stays unprocessed).
+    private func outputs(for batch: [KafkaMessage], queue: BatchingEventQueue) async -> BatchResult {
+        var backoff = Backoff()
+        while true {
+            do {
+                let outputs = try await processor.process(batch: batch)
+                guard outputs.count == batch.count else {
+                    return .fatal(FatalProcessingError("\(name): the processor returned \(outputs.count) outputs for \(batch.count) messages"))
+                }
+                return .outputs(outputs)
+            } catch let error as FatalProcessingError {
+                return .fatal(error)
+            } catch {
+                let finished = await queue.isFinished
+                if finished || Task.isShuttingDownGracefully || Task.isCancelled { return .stopped }
+                logger.warning("processing failed; retrying", metadata: [
+                    "kafka.offset": "\(batch[0].topic)/\(batch[0].partition)/\(batch[0].offset)",
+                    "batch.size": "\(batch.count)", "error": "\(error)",
+                ])
+                await backoff.wait()
+            }
+        }
+    }
+
+    private func stages(of output: MessageOutput, for message: KafkaMessage, deadLetters: DeadLetterWriter) -> [[KafkaRecord]] {
+        switch output {
+        case .stages(let stages):
+            return stages
+        case .rejected(let rejection, let alsoSend):
+            logger.warning("dead-lettered", metadata: [
+                "kafka.topic": "\(message.topic)", "kafka.partition": "\(message.partition)",
+                "kafka.offset": "\(message.offset)", "reason": "\(rejection.reason)",
+            ])
+            return [[deadLetters.record(for: message, reason: rejection.reason)] + alsoSend]
+        }
+    }
+}
+
+/// Consumer events between the reader task and the processing loop, so that the loop can
+/// take every message already waiting as one batch. Holds at most `capacity` messages (the
+/// reader waits for room); control events are always taken. One reader, one taker.
+actor BatchingEventQueue {
+    enum Item {
+        case messages([KafkaMessage])
+        case control(KafkaConsumerEvent)
+    }
+
+    private let capacity: Int
+    private var events: [KafkaConsumerEvent] = []
+    private var head = 0
+    private var messageCount = 0
+    private var finished = false
+    private var taker: CheckedContinuation<Void, Never>?
+    private var pusher: CheckedContinuation<Void, Never>?
+
+    init(capacity: Int) {
+        self.capacity = max(1, capacity)
+    }
+
+    var isFinished: Bool { finished }
+
+    func push(_ event: KafkaConsumerEvent) async {
+        if case .message = event {
+            while messageCount >= capacity && !finished {
+                await withCheckedContinuation { pusher = $0 }
+            }
+        }
+        guard !finished else { return }
+        if case .revoked(let partitions) = event {
+            // Their messages would be processed for nothing: the offsets can no longer be
+            // stored, and the new owner processes them again.
+            let revoked = Set(partitions)
+            events.removeFirst(head)
+            head = 0
+            events.removeAll { event in
+                if case .message(let m) = event, revoked.contains(m.topicPartition) {
+                    messageCount -= 1
+                    return true
+                }
+                return false
+            }
+        }
+        events.append(event)
+        if case .message = event { messageCount += 1 }
+        wakeTaker()
+    }
+
+    /// The next control event, or the run of messages at the head of the queue (at most
+    /// `maxMessages`); waits while the queue is empty. `nil` once finished.
+    func take(maxMessages: Int) async -> Item? {
+        while head == events.count && !finished {
+            await withCheckedContinuation { taker = $0 }
+        }
+        guard !finished else { return nil }
+        let first = events[head]
+        head += 1
+        guard case .message(let message) = first else {
+            compact()
+            return .control(first)
+        }
+        var batch = [message]
+        while batch.count < maxMessages, head < events.count, case .message(let next) = events[head] {
+            batch.append(next)
+            head += 1
+        }
+        messageCount -= batch.count
+        compact()
+        let waiting = pusher
+        pusher = nil
+        waiting?.resume()
+        return .messages(batch)
+    }
+
+    /// Ends the queue: buffered events are dropped, the taker gets `nil`, a waiting pusher returns.
+    func finish() {
+        finished = true
+        events.removeAll()
+        head = 0
+        messageCount = 0
+        wakeTaker()
+        let waiting = pusher
+        pusher = nil
+        waiting?.resume()
+    }
+
+    private func wakeTaker() {
+        let waiting = taker
+        taker = nil
+        waiting?.resume()
+    }
+
+    private func compact() {
+        if head == events.count {
+            events.removeAll(keepingCapacity: true)
+            head = 0
+        } else if head > 1024 {
+            events.removeFirst(head)
+            head = 0
+        }
+    }
+}
