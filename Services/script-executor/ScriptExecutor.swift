@@ -1,0 +1,73 @@
+import ArgumentParser
+import LazarusKafka
+import LazarusService
+import LazarusWire
+import Logging
+
+/// `script-executor`: runs tenant scripts for the jobs of its `lazarus.runs` partitions
+/// (docs/EXECUTOR.md).
+@main
+struct ScriptExecutor: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "script-executor",
+        abstract: "Runs Lazarus job scripts: consumes lazarus.runs and lazarus.call-results, produces lazarus.calls and lazarus.job-events."
+    )
+
+    /// The consumer group every executor joins.
+    static let groupId = "lazarus.script-executor"
+
+    @OptionGroup var service: ServiceOptions
+
+    @Option(help: "Jobs this process runs at once; further run commands wait for a slot.")
+    var maxJobs: Int = 64
+
+    @Option(help: "Instructions a job runs before the next runnable job gets its turn (the scheduling quantum).")
+    var sliceInstructions: Int = 100_000
+
+    @Option(help: ArgumentHelp("Per-tenant limits, a JSON file (see docs/EXECUTOR.md).", valueName: "file"))
+    var governance: String?
+
+    @Option(help: "Seconds to wait for a host call's result before sending the call again (same seq).")
+    var callTimeout: Double = 30
+
+    func validate() throws {
+        guard maxJobs >= 1 else { throw ValidationError("--max-jobs must be at least 1") }
+        guard sliceInstructions >= 100 else { throw ValidationError("--slice-instructions must be at least 100") }
+        guard callTimeout > 0 else { throw ValidationError("--call-timeout must be positive") }
+    }
+
+    func run() async throws {
+        let logger = try service.makeLogger(service: "script-executor")
+        let config = try service.kafkaConfig(service: "script-executor")
+        let instanceId = service.instanceName(service: "script-executor")
+        var runnerConfiguration = JobRunner.Configuration(instanceId: instanceId)
+        runnerConfiguration.maxJobs = maxJobs
+        runnerConfiguration.quantum = sliceInstructions
+        runnerConfiguration.callTimeoutMs = Int64(callTimeout * 1000)
+        if let governance {
+            do {
+                runnerConfiguration.governance = try Governance.load(path: governance)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
+
+        let producer = try KafkaProducer(config: config, logger: logger)
+        let sender = OrderedSender(producer: producer, logger: logger)
+        let runner = JobRunner(configuration: runnerConfiguration, codec: continuationCodec, sender: sender, logger: logger)
+        runner.start()
+        let processor = ExecutorProcessor(runner: runner, sender: sender, instanceId: instanceId, logger: logger)
+        let consumerOptions = KafkaConsumerOptions(groupId: Self.groupId, topics: [LazarusTopics.runs, LazarusTopics.callResults])
+        let pipeline = PipelineService(name: "script-executor", config: config, consumerOptions: consumerOptions,
+                                       producer: producer, processor: processor, logger: logger)
+        logger.info("script-executor started", metadata: [
+            "executor.max_jobs": "\(maxJobs)", "executor.slice_instructions": "\(sliceInstructions)",
+            "executor.call_timeout_s": "\(callTimeout)", "executor.continuations": "\(continuationCodec.name)",
+            "executor.governance": "\(governance ?? "built-in defaults")",
+        ])
+        try await runUntilSignalled([pipeline], logger: logger)
+        runner.stop()
+        await sender.close()
+        await producer.close()
+    }
+}
