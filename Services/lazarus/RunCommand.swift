@@ -48,7 +48,18 @@ struct RunCommand: ParsableCommand {
         vm.load(program, mainArguments: .object(pairs))
         let host = LocalHost(logSink: { out.flush(); writeErr($0 + "\n") })
         let slice = restoreEvery.map { max(1, $0) } ?? Int.max
-        let result = try host.runToEnd(vm, slice: slice, between: RunCommand.restoreHook)
+        // --restore-every N: encode → bytes → decode into a fresh VM between slices.
+        let between: ((VM) throws -> VM)? = restoreEvery == nil ? nil : { old in
+            try SnapshotCodec.roundTrip(old, program: program)
+        }
+        let result: RunResult
+        do {
+            result = try host.runToEnd(vm, slice: slice, between: between)
+        } catch let e as SnapshotError {
+            out.flush()
+            writeErr("lazarus: \(e)\n")
+            throw ExitCode(1)
+        }
         out.flush()
         switch result {
         case .completed:
@@ -60,10 +71,6 @@ struct RunCommand: ParsableCommand {
             throw ExitCode(1)
         }
     }
-
-    /// Called between `--restore-every` slices: the snapshot codec replaces this with
-    /// encode → bytes → decode into a fresh VM. Until then the VM continues as is.
-    nonisolated(unsafe) static var restoreHook: (VM) throws -> VM = { $0 }
 
     func readFile(_ path: String) -> String? {
         guard let f = fopen(path, "rb") else { return nil }

@@ -5,7 +5,9 @@ import LazarusSyntax
 /// Builds the constant pools and function table of one unit.
 final class UnitBuilder {
     var strings: [String] = []
-    var stringIndex: [String: Int32] = [:]
+    /// Keyed by UTF-16 units: Swift `String` equality is canonical equivalence, which would
+    /// merge "\u00F6" and "o\u0308" into one constant.
+    var stringIndex: [[UInt16]: Int32] = [:]
     var numbers: [Double] = []
     var numberIndex: [UInt64: Int32] = [:]
     var functions: [FunctionCode] = []
@@ -21,10 +23,11 @@ final class UnitBuilder {
     }
 
     func string(_ s: String) -> Int32 {
-        if let i = stringIndex[s] { return i }
+        let key = Array(s.utf16)
+        if let i = stringIndex[key] { return i }
         let i = Int32(strings.count)
         strings.append(s)
-        stringIndex[s] = i
+        stringIndex[key] = i
         return i
     }
 

@@ -1,6 +1,6 @@
 extension Natives {
-    /// Array and String.
+    /// Array and String (Natives+Array.swift, Natives+String.swift).
     static var arrayNatives: [NativeEntry] {
-        []
+        arrayMethodNatives + stringNatives
     }
 }

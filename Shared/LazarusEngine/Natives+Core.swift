@@ -115,6 +115,8 @@ extension Natives {
             },
             NativeEntry("%defineHidden", length: 3) { vm, _, args in
                 guard case .object(let o) = args[0] else { throw vm.typeError("defineHidden: not an object") }
+                // Builtin methods are not constructors (no `prototype`, `new` throws).
+                if case .object(let f) = args[2], vm.heap.objects[f.index].cls == .closure { vm.heap.objects[f.index].flags.remove(.constructor) }
                 vm.defineOwn(o, vm.toPropertyKeyPrimitive(args[1]), args[2], .hidden)
                 return .value(.undefined)
             },
@@ -233,114 +235,10 @@ extension Natives {
                 if case .object(let o) = args[0], vm.heap.objects[o.index].cls == .array { return .value(.true) }
                 return .value(.false)
             },
-            NativeEntry("Array.prototype.push", length: 1) { vm, this, args in
-                guard case .object(let o) = this, vm.heap.objects[o.index].cls == .array else {
-                    throw vm.typeError("Array.prototype.push called on non-array")
-                }
-                if !vm.heap.objects[o.index].flags.contains(.extensible) || !vm.heap.objects[o.index].flags.isDisjoint(with: [.frozenElements, .lengthReadOnly]) {
-                    throw vm.typeError("Cannot add property \(vm.heap.objects[o.index].elements.count), object is not extensible")
-                }
-                if vm.heap.objects[o.index].elements.count + args.count > vm.limits.maxArrayLength { throw vm.rangeError("Invalid array length") }
-                for i in 0..<args.count { vm.heap.objects[o.index].elements.append(args[i]) }
-                vm.heap.bytesSinceGC &+= 16 * args.count
-                return .value(.number(Double(vm.heap.objects[o.index].elements.count)))
-            },
-            NativeEntry("Array.prototype.pop") { vm, this, _ in
-                guard case .object(let o) = this, vm.heap.objects[o.index].cls == .array else {
-                    throw vm.typeError("Array.prototype.pop called on non-array")
-                }
-                if !vm.heap.objects[o.index].flags.isDisjoint(with: [.frozenElements, .lengthReadOnly]) { throw vm.typeError("Cannot delete property of frozen array") }
-                guard let v = vm.heap.objects[o.index].elements.popLast() else { return .value(.undefined) }
-                return .value(v.isEmpty ? .undefined : v)
-            },
-            NativeEntry("Array.prototype.join", length: 1) { vm, this, args in
-                guard case .object(let o) = this, vm.heap.objects[o.index].cls == .array || vm.heap.objects[o.index].cls == .arguments else {
-                    return .call(function: .object(vm.intrinsicHelper("joinSlow")), this: this, arguments: args.array)
-                }
-                var sep: [UInt16] = [44]
-                if !args[0].isUndefined {
-                    if case .object = args[0] { return .call(function: .object(vm.intrinsicHelper("joinSlow")), this: this, arguments: args.array) }
-                    let sid = vm.toStringPrimitive(args[0]); sep = vm.heap.units(sid)
-                }
-                let els = vm.heap.objects[o.index].elements
-                var out: [UInt16] = []
-                for (i, e) in els.enumerated() {
-                    if i > 0 { out.append(contentsOf: sep) }
-                    switch e {
-                    case .undefined, .null, .empty: continue
-                    case .object: return .call(function: .object(vm.intrinsicHelper("joinSlow")), this: this, arguments: args.array)
-                    case .string(let s): out.append(contentsOf: vm.heap.strings[s.index].units)
-                    default: let sid = vm.toStringPrimitive(e); out.append(contentsOf: vm.heap.units(sid))
-                    }
-                    if out.count > vm.limits.maxStringLength { throw vm.rangeError("Invalid string length") }
-                }
-                return .value(try vm.newString(units: out))
-            },
 
-            // MARK: String.prototype (the subset the engine tests use)
+            // MARK: String.prototype (the rest: Natives+String.swift)
             NativeEntry("String.prototype.toString") { vm, this, _ in .value(try vm.thisString(this, "toString")) },
             NativeEntry("String.prototype.valueOf") { vm, this, _ in .value(try vm.thisString(this, "valueOf")) },
-            NativeEntry("String.prototype.split", length: 2) { vm, this, args in
-                guard case .string(let s) = try vm.thisStringCoerced(this) else { return .value(.undefined) }
-                let units = vm.heap.units(s)
-                if args[0].isUndefined { return .value(.object(vm.newArray([.string(s)]))) }
-                let sepID = vm.toStringPrimitive(args[0]); let sep = vm.heap.units(sepID)
-                let limit = args[1].isUndefined ? Int.max : Int(NumberFormatting.toUint32(vm.toNumberPrimitive(args[1])))
-                var parts: [Value] = []
-                if limit == 0 { return .value(.object(vm.newArray([]))) }
-                if sep.isEmpty {
-                    for u in units.prefix(limit) { parts.append(.string(vm.charString(u))) }
-                    return .value(.object(vm.newArray(parts)))
-                }
-                var start = 0, i = 0
-                let n = units.count, m = sep.count
-                while i + m <= n {
-                    var match = true
-                    for k in 0..<m where units[i + k] != sep[k] { match = false; break }
-                    if match {
-                        parts.append(.string(vm.heap.allocateString(Array(units[start..<i]))))
-                        if parts.count >= limit { return .value(.object(vm.newArray(parts))) }
-                        i += m; start = i
-                    } else { i += 1 }
-                }
-                parts.append(.string(vm.heap.allocateString(Array(units[start..<n]))))
-                return .value(.object(vm.newArray(parts)))
-            },
-            NativeEntry("String.prototype.charCodeAt", length: 1) { vm, this, args in
-                guard case .string(let s) = try vm.thisStringCoerced(this) else { return .value(.undefined) }
-                let u = vm.heap.units(s)
-                let i = vm.toIntegerPrimitive(args[0])
-                if i < 0 || i >= Double(u.count) { return .value(.number(.nan)) }
-                return .value(.number(Double(u[Int(i)])))
-            },
-            NativeEntry("String.prototype.charAt", length: 1) { vm, this, args in
-                guard case .string(let s) = try vm.thisStringCoerced(this) else { return .value(.undefined) }
-                let u = vm.heap.units(s)
-                let i = vm.toIntegerPrimitive(args[0])
-                if i < 0 || i >= Double(u.count) { return .value(.string(vm.atoms.empty)) }
-                return .value(.string(vm.charString(u[Int(i)])))
-            },
-            NativeEntry("String.prototype.indexOf", length: 1) { vm, this, args in
-                guard case .string(let s) = try vm.thisStringCoerced(this) else { return .value(.undefined) }
-                let needleID = vm.toStringPrimitive(args[0]); let u = vm.heap.units(s), needle = vm.heap.units(needleID)
-                let start = Int(min(max(vm.toIntegerPrimitive(args[1]), 0), Double(u.count)))
-                if needle.isEmpty { return .value(.number(Double(start))) }
-                if needle.count <= u.count {
-                    var i = start
-                    while i + needle.count <= u.count {
-                        if u[i] == needle[0] && Array(u[i..<(i + needle.count)]) == needle { return .value(.number(Double(i))) }
-                        i += 1
-                    }
-                }
-                return .value(.number(-1))
-            },
-            NativeEntry("String.prototype.slice", length: 2) { vm, this, args in
-                guard case .string(let s) = try vm.thisStringCoerced(this) else { return .value(.undefined) }
-                let u = vm.heap.units(s)
-                let a = vm.relativeIndex(args[0], length: u.count, default: 0)
-                let b = vm.relativeIndex(args[1], length: u.count, default: u.count)
-                return .value(.string(vm.heap.allocateString(a < b ? Array(u[a..<b]) : [])))
-            },
 
             // MARK: Number / Boolean / Error prototypes
             NativeEntry("Number.prototype.toString", length: 1) { vm, this, args in

@@ -11,7 +11,8 @@ extension Natives {
         [
             NativeEntry("JSON.parse", length: 2) { vm, this, args in
                 if case .object = args[0] { return vm.recall(args, this, "s-") }
-                let text = vm.heap.units(vm.toStringPrimitive(args[0]))
+                let textID = vm.toStringPrimitive(args[0])
+                let text = vm.heap.units(textID)
                 var parser = JSONParser(units: text, vm: vm)
                 let v = try parser.parse()
                 if vm.isCallable(args[1]) { return vm.callPrelude("jsonRevive", [v, args[1]]) }
@@ -35,7 +36,8 @@ extension Natives {
             },
             NativeEntry("%jsonQuote", length: 1) { vm, _, args in
                 var out: [UInt16] = []
-                JSONWriter.quote(vm.heap.units(vm.toStringPrimitive(args[0])), into: &out)
+                let sid = vm.toStringPrimitive(args[0])
+                JSONWriter.quote(vm.heap.units(sid), into: &out)
                 return .value(try vm.newString(units: out))
             },
         ]

@@ -246,11 +246,13 @@ extension Natives {
             },
             NativeEntry("parseFloat", length: 1) { vm, this, args in
                 if vm.anyObject(args, 1) { return vm.recall(args, this, "s") }
-                return .value(.number(VM.parseFloatUnits(vm.heap.units(vm.toStringPrimitive(args[0])))))
+                let sid = vm.toStringPrimitive(args[0])
+                return .value(.number(VM.parseFloatUnits(vm.heap.units(sid))))
             },
             NativeEntry("parseInt", length: 2) { vm, this, args in
                 if vm.anyObject(args, 2) { return vm.recall(args, this, "sn") }
-                let s = vm.heap.units(vm.toStringPrimitive(args[0]))
+                let sid = vm.toStringPrimitive(args[0])
+                let s = vm.heap.units(sid)
                 let r = NumberFormatting.toInt32(vm.toNumberPrimitive(args[1]))
                 return .value(.number(VM.parseIntUnits(s, radix: r)))
             },
@@ -264,7 +266,8 @@ extension Natives {
     static func uriNative(_ name: String, encode: Bool, unescaped: Set<UInt16>) -> NativeEntry {
         NativeEntry(name, length: 1) { vm, this, args in
             if vm.anyObject(args, 1) { return vm.recall(args, this, "s") }
-            let u = vm.heap.units(vm.toStringPrimitive(args[0]))
+            let sid = vm.toStringPrimitive(args[0])
+            let u = vm.heap.units(sid)
             let r = encode ? try URICoding.encode(u, unescaped, vm) : try URICoding.decode(u, reserved: unescaped, vm)
             return .value(try vm.newString(units: r))
         }

@@ -56,16 +56,23 @@ extension VM {
     }
 
     /// ObjectDefineProperties with data-only descriptors; nil when script code is needed.
-    func collectDescriptors(_ props: Value) throws -> [(StringID, PropertyDescriptor)]? {
+    func collectDescriptors(_ props: Value, target: ObjectID) throws -> [(StringID, PropertyDescriptor)]? {
         let p = try toObject(props)
         var descs: [(StringID, PropertyDescriptor)] = []
         for k in ownKeys(p, onlyEnumerable: true) {
             guard let (v, a) = getOwnProperty(p, k) else { continue }
             if a.contains(.accessor) { return nil }
             guard let d = try toPropertyDescriptor(v) else { return nil }
+            if needsScriptToDefine(target, k, d) { return nil }
             descs.append((k, d))
         }
         return descs
+    }
+
+    /// An array `length` defined with an object value needs ToNumber in script code.
+    func needsScriptToDefine(_ o: ObjectID, _ key: StringID, _ d: PropertyDescriptor) -> Bool {
+        if key == atoms.length, heap.objects[o.index].cls == .array, case .object = d.value { return true }
+        return false
     }
 
     func setPrototype(_ o: ObjectID, _ proto: ObjectID) -> Bool {
@@ -145,7 +152,7 @@ extension Natives {
                 default: throw vm.typeError("Object prototype may only be an Object or null: \(vm.toSwiftString(args[0]))")
                 }
                 if args[1].isUndefined { return .value(.object(o)) }
-                guard let descs = try vm.collectDescriptors(args[1]) else {
+                guard let descs = try vm.collectDescriptors(args[1], target: o) else {
                     return vm.callPrelude("defineProperties", [.object(o), args[1]])
                 }
                 for (k, d) in descs { try vm.definePropertyOrThrow(o, k, d) }
@@ -155,7 +162,7 @@ extension Natives {
                 guard case .object(let o) = args[0] else { throw vm.typeError("Object.defineProperty called on non-object") }
                 if case .object = args[1] { return vm.recall(args, .undefined, "-k-") }
                 let key = vm.toPropertyKeyPrimitive(args[1])
-                guard let d = try vm.toPropertyDescriptor(args[2]) else {
+                guard let d = try vm.toPropertyDescriptor(args[2]), !vm.needsScriptToDefine(o, key, d) else {
                     return vm.callPrelude("defineProperty", [args[0], .string(key), args[2]])
                 }
                 try vm.definePropertyOrThrow(o, key, d)
@@ -163,7 +170,7 @@ extension Natives {
             },
             NativeEntry("Object.defineProperties", length: 2) { vm, _, args in
                 guard case .object(let o) = args[0] else { throw vm.typeError("Object.defineProperties called on non-object") }
-                guard let descs = try vm.collectDescriptors(args[1]) else {
+                guard let descs = try vm.collectDescriptors(args[1], target: o) else {
                     return vm.callPrelude("defineProperties", [args[0], args[1]])
                 }
                 for (k, d) in descs { try vm.definePropertyOrThrow(o, k, d) }
@@ -182,6 +189,10 @@ extension Natives {
                     if !d.isUndefined { vm.defineOwn(r, k, d) }
                 }
                 return .value(.object(r))
+            },
+            NativeEntry("Object.getOwnPropertySymbols", length: 1) { vm, _, args in
+                _ = try vm.toObject(args[0])
+                return .value(.object(vm.newArray([])))   // no Symbols in Lazarus scripts
             },
             NativeEntry("Object.getOwnPropertyNames", length: 1) { vm, _, args in
                 let o = try vm.toObject(args[0])

@@ -34,7 +34,16 @@ let preludeObjects = #"""
     if ("set" in d) r.set = d.set;
     return r;
   }
-  I.defineProperty = function defineProperty(o, k, d) { return ODP(o, k, toDescObj(d)); };
+  function arrayLengthDesc(o, k, desc) {
+    // ArraySetLength: ToUint32(Desc.[[Value]]) and ToNumber(Desc.[[Value]]) both convert.
+    if (k === "length" && isArrayFn(o) && isObject(desc.value)) {
+      var newLen = +toPrimitive(desc.value, "number") >>> 0, numberLen = +toPrimitive(desc.value, "number");
+      if (newLen !== numberLen) throw new RangeError("Invalid array length");
+      desc.value = newLen;
+    }
+    return desc;
+  }
+  I.defineProperty = function defineProperty(o, k, d) { return ODP(o, k, arrayLengthDesc(o, k, toDescObj(d))); };
   I.defineProperties = function defineProperties(o, props) {
     if (props === undefined || props === null) throw new TypeError("Cannot convert undefined or null to object");
     var p = Object(props), keys = ownKeys(p), descs = [], i;
@@ -42,7 +51,7 @@ let preludeObjects = #"""
       if (I.isEnumerableOwn(p, keys[i])) descs[descs.length] = toDescObj(p[keys[i]]);
       else descs[descs.length] = undefined;
     }
-    for (i = 0; i < keys.length; i++) { if (descs[i] !== undefined) ODP(o, keys[i], descs[i]); }
+    for (i = 0; i < keys.length; i++) { if (descs[i] !== undefined) ODP(o, keys[i], arrayLengthDesc(o, keys[i], descs[i])); }
     return o;
   };
   I.objectEntries = function entries(o, pairs) {
@@ -230,6 +239,13 @@ let preludeObjects = #"""
   hide(Number, "parseInt", parseInt);
   ODP(Function.prototype, "length", { value: 0, configurable: true });
   ODP(Function.prototype, "name", { value: "", configurable: true });
+  // %ThrowTypeError%: Function.prototype.caller / .arguments (AddRestrictedFunctionProperties).
+  var thrower = function () { throw new TypeError("'caller', 'callee', and 'arguments' properties may not be accessed on strict mode functions or the arguments objects for calls to them"); };
+  ODP(thrower, "length", { value: 0, writable: false, enumerable: false, configurable: false });
+  ODP(thrower, "name", { value: "", writable: false, enumerable: false, configurable: false });
+  Object.preventExtensions(thrower);
+  ODP(Function.prototype, "caller", { get: thrower, set: thrower, enumerable: false, configurable: true });
+  ODP(Function.prototype, "arguments", { get: thrower, set: thrower, enumerable: false, configurable: true });
   var errorCtors = [TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError];
   for (var ec = 0; ec < errorCtors.length; ec++) Object.setPrototypeOf(errorCtors[ec], Error);
 """#

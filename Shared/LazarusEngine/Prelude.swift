@@ -116,106 +116,10 @@ let preludeCore = #"""
     for (var i = 0; i < arguments.length; i++) { line += (i > 0 ? " " : "") + String(arguments[i]); }
     I.print(line);
   });
-  I.joinSlow = function join(sep) {
-    var o = Object(this);
-    var n = I.toLength(o.length);
-    var s = sep === undefined ? "," : String(sep);
-    var out = "";
-    for (var i = 0; i < n; i++) {
-      if (i > 0) out += s;
-      var e = o[i];
-      if (e !== undefined && e !== null) out += String(e);
-    }
-    return out;
-  };
 """#
 
 /// Library functions that take callbacks (the builtins engineer extends this).
 let preludeLibrary = #"""
-  var AP = Array.prototype;
-  function callable(f, what) { if (typeof f !== "function") throw new TypeError(String(f) + " is not a function"); }
-  hide(AP, "toString", function toString() { return AP.join.call(this); });
-  hide(AP, "forEach", function forEach(f, thisArg) {
-    callable(f); var o = Object(this), n = I.toLength(o.length);
-    for (var i = 0; i < n; i++) { if (i in o) f.call(thisArg, o[i], i, o); }
-  });
-  hide(AP, "map", function map(f, thisArg) {
-    callable(f); var o = Object(this), n = I.toLength(o.length), r = new Array(n);
-    for (var i = 0; i < n; i++) { if (i in o) r[i] = f.call(thisArg, o[i], i, o); }
-    return r;
-  });
-  hide(AP, "filter", function filter(f, thisArg) {
-    callable(f); var o = Object(this), n = I.toLength(o.length), r = [];
-    for (var i = 0; i < n; i++) { if (i in o) { var v = o[i]; if (f.call(thisArg, v, i, o)) r.push(v); } }
-    return r;
-  });
-  hide(AP, "some", function some(f, thisArg) {
-    callable(f); var o = Object(this), n = I.toLength(o.length);
-    for (var i = 0; i < n; i++) { if (i in o && f.call(thisArg, o[i], i, o)) return true; }
-    return false;
-  });
-  hide(AP, "every", function every(f, thisArg) {
-    callable(f); var o = Object(this), n = I.toLength(o.length);
-    for (var i = 0; i < n; i++) { if (i in o && !f.call(thisArg, o[i], i, o)) return false; }
-    return true;
-  });
-  hide(AP, "find", function find(f, thisArg) {
-    callable(f); var o = Object(this), n = I.toLength(o.length);
-    for (var i = 0; i < n; i++) { var v = o[i]; if (f.call(thisArg, v, i, o)) return v; }
-    return undefined;
-  });
-  hide(AP, "findIndex", function findIndex(f, thisArg) {
-    callable(f); var o = Object(this), n = I.toLength(o.length);
-    for (var i = 0; i < n; i++) { if (f.call(thisArg, o[i], i, o)) return i; }
-    return -1;
-  });
-  hide(AP, "reduce", function reduce(f, init) {
-    callable(f); var o = Object(this), n = I.toLength(o.length), i = 0, acc;
-    if (arguments.length > 1) acc = init; else {
-      while (i < n && !(i in o)) i++;
-      if (i >= n) throw new TypeError("Reduce of empty array with no initial value");
-      acc = o[i++];
-    }
-    for (; i < n; i++) { if (i in o) acc = f(acc, o[i], i, o); }
-    return acc;
-  });
-  hide(AP, "reduceRight", function reduceRight(f, init) {
-    callable(f); var o = Object(this), n = I.toLength(o.length), i = n - 1, acc;
-    if (arguments.length > 1) acc = init; else {
-      while (i >= 0 && !(i in o)) i--;
-      if (i < 0) throw new TypeError("Reduce of empty array with no initial value");
-      acc = o[i--];
-    }
-    for (; i >= 0; i--) { if (i in o) acc = f(acc, o[i], i, o); }
-    return acc;
-  });
-  function defaultCompare(a, b) {
-    var x = String(a), y = String(b);
-    return x < y ? -1 : x > y ? 1 : 0;
-  }
-  hide(AP, "sort", function sort(cmp) {
-    if (cmp !== undefined) callable(cmp);
-    var o = Object(this), n = I.toLength(o.length), vals = [], undefs = 0, i;
-    for (i = 0; i < n; i++) {
-      if (i in o) { var v = o[i]; if (v === undefined) undefs++; else vals.push(v); }
-    }
-    var c = cmp === undefined ? defaultCompare : function (a, b) { var r = +cmp(a, b); return r !== r ? 0 : r; };
-    // Stable merge sort (bottom-up), comparator calls are ordinary script calls.
-    var m = vals.length, buf = new Array(m), width, lo, mid, hi, a, b, k;
-    for (width = 1; width < m; width *= 2) {
-      for (lo = 0; lo < m; lo += 2 * width) {
-        mid = Math.min(lo + width, m); hi = Math.min(lo + 2 * width, m);
-        a = lo; b = mid; k = lo;
-        while (a < mid && b < hi) { if (c(vals[b], vals[a]) < 0) buf[k++] = vals[b++]; else buf[k++] = vals[a++]; }
-        while (a < mid) buf[k++] = vals[a++];
-        while (b < hi) buf[k++] = vals[b++];
-      }
-      var t = vals; vals = buf; buf = t;
-    }
-    for (i = 0; i < vals.length; i++) o[i] = vals[i];
-    for (var j = 0; j < undefs; j++) o[i++] = undefined;
-    for (; i < n; i++) delete o[i];
-    return o;
-  });
+  // Array and String methods: Prelude+Arrays.swift.
 })($$I, globalThis);
 """#

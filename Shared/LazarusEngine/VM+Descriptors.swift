@@ -30,10 +30,10 @@ extension VM {
     /// True when element `i` of an array is a hole backed by a named property.
     @inline(__always)
     func isKeyedElement(_ id: ObjectID, _ i: Int) -> Bool {
-        let o = heap.objects[id.index]
-        if o.keys.isEmpty { return false }
-        if i < o.elements.count, !o.elements[i].isEmpty { return false }
-        return o.find(indexAtom(i)) >= 0
+        if heap.objects[id.index].keys.isEmpty { return false }
+        if i < heap.objects[id.index].elements.count, !heap.objects[id.index].elements[i].isEmpty { return false }
+        let key = indexAtom(i)
+        return heap.objects[id.index].find(key) >= 0
     }
 
     /// Deletes named index properties `>= n` of an array, from the highest down. Stops at a
@@ -129,6 +129,7 @@ extension VM {
             if let i = indexOfKey(key) {
                 let count = heap.objects[o.index].elements.count
                 if i >= count && !heap.objects[o.index].flags.isDisjoint(with: [.lengthReadOnly, .frozenElements]) { return false }
+                if i >= limits.maxArrayLength { throw rangeError("Invalid array length") }
                 return ordinaryDefine(o, key, desc, elementIndex: i)
             }
         }
@@ -310,7 +311,8 @@ extension VM {
         let els = heap.objects[o.index].elements
         for (i, v) in els.enumerated() where !v.isEmpty {
             heap.objects[o.index].elements[i] = .empty
-            heap.objects[o.index].append(indexAtom(i), v, attrs)
+            let key = indexAtom(i)
+            heap.objects[o.index].append(key, v, attrs)
         }
         if heap.objects[o.index].cls == .arguments {
             // Arguments have no virtual length: their elements may go entirely.

@@ -729,6 +729,7 @@ extension VM {
                         if try callHelper(.helperIn, k, o) != .value { reload() } else { sp = self.sp; s = stack }
                         break
                     }
+                    if let has = arrayHasIndex(oid, k) { s[sp - 2] = .bool(has); sp &-= 1; break }
                     s[sp - 2] = .bool(hasProperty(oid, toPropertyKeyPrimitive(k))); sp &-= 1
                 case .neg, .plus, .bitNot, .toNumeric:
                     let v = s[sp - 1]

@@ -213,7 +213,7 @@ extension VM {
             if strict { throw typeError("Cannot add property \(heap.string(key)), object is not extensible") }
             return .done
         }
-        if cls == .stringWrapper, key == atoms.length || indexOfKey(key) != nil {
+        if cls == .stringWrapper, key == atoms.length || getOwnProperty(id, key) != nil {
             if strict { throw typeError("Cannot assign to read only property '\(heap.string(key))' of string") }
             return .done
         }

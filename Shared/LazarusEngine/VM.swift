@@ -91,6 +91,9 @@ public final class VM {
     public var failure: ScriptError?
     /// Output lines (ConsoleMode.buffer).
     public var output: [String] = []
+    /// SHA-256 of the loaded program (`CompiledProgram.programHash`); empty until `load`
+    /// or `linkForRestore`. The snapshot codec writes it in the header.
+    public internal(set) var programHash: [UInt8] = []
 
     public let limits: EngineLimits
     public let consoleMode: ConsoleMode
@@ -114,10 +117,18 @@ public final class VM {
     public static let programUnitIndex = 1
 
     /// Creates a VM with its realm (natives installed, prelude run). Load a program with `load(_:)`.
-    public init(limits: EngineLimits = EngineLimits(), consoleMode: ConsoleMode = .buffer) throws {
+    public convenience init(limits: EngineLimits = EngineLimits(), consoleMode: ConsoleMode = .buffer) throws {
+        try self.init(limits: limits, consoleMode: consoleMode, restoring: nil)
+    }
+
+    /// `restoring: heap` is the snapshot codec's restore entry point: the engine atoms and the
+    /// prelude are linked against the decoded heap (where they exist, pinned) and the prelude
+    /// is not run; the codec then links the program and installs stack, frames and realm.
+    init(limits: EngineLimits, consoleMode: ConsoleMode, restoring restoredHeap: Heap?) throws {
         self.limits = limits
         self.consoleMode = consoleMode
-        var h = Heap()
+        var h = restoredHeap ?? Heap()
+        if restoredHeap != nil { h.rebuildAtomTable() }
         atoms = CommonAtoms(&h)
         charAtoms = (0..<128).map { h.internPinned(String(UnicodeScalar(UInt8($0)))) }
         typeAtoms = TypeAtoms(object: h.internPinned("object"), boolean: h.internPinned("boolean"),
@@ -130,7 +141,7 @@ public final class VM {
         stackCapacity = 4096
         stack = .allocate(capacity: stackCapacity)
         stack.initialize(repeating: .undefined, count: stackCapacity)
-        try createRealm()
+        if restoredHeap == nil { try createRealm() } else { link(try Prelude.compiled()) }
     }
 
     deinit {
@@ -208,6 +219,7 @@ public final class VM {
     public func load(_ program: CompiledProgram, mainArguments: HostValue? = nil) {
         let u = link(program.unit)
         precondition(u == VM.programUnitIndex, "load(_:) once per VM")
+        programHash = program.programHash
         self.mainArguments = mainArguments
         pushScriptFrame(unit: u)
         status = .ready
@@ -217,6 +229,7 @@ public final class VM {
     public func linkForRestore(_ program: CompiledProgram) {
         let u = link(program.unit)
         precondition(u == VM.programUnitIndex, "linkForRestore(_:) once per VM")
+        programHash = program.programHash
         relinkConstants()
     }
 

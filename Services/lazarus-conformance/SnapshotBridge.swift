@@ -1,0 +1,16 @@
+import LazarusEngine
+
+// MARK: - SnapshotBridge: `--restore-every` through the snapshot codec
+
+/// Encode → bytes → decode into a fresh VM, the step `--restore-every N` takes every N
+/// instructions (as `lazarus run --restore-every` does).
+enum SnapshotBridge {
+    /// Whether a snapshot codec is linked. While false, `--restore-every` only slices
+    /// the run at the same instruction boundaries and continues in the same VM.
+    static let isAvailable = false
+
+    /// Serializes `vm` and returns a VM decoded from those bytes (the old one is dropped).
+    static func roundTrip(_ vm: VM, program: CompiledProgram, limits: EngineLimits) throws -> VM {
+        vm
+    }
+}

@@ -1,0 +1,321 @@
+// MARK: - Snapshot encoder: VM state → canonical bytes
+//
+// Canonical by construction: everything is written in id order (strings, objects), then
+// the stack bottom-up, frames bottom-up, the realm by intrinsic index. Derived caches
+// (atom table, object `index`, inline caches, linked code) are not written. The heap is
+// addressed by ids, so no graph traversal is needed: the writer is a set of loops
+// (no recursion however deep or cyclic the object graph is); the only trees, host
+// values, are written with an explicit work stack.
+
+/// Little-endian byte sink with LEB128 varints and tagged values.
+struct SnapshotWriter {
+    var bytes: [UInt8]
+
+    init(capacity: Int) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    @inline(__always) mutating func u8(_ v: UInt8) { bytes.append(v) }
+
+    mutating func u16(_ v: UInt16) { bytes.append(UInt8(truncatingIfNeeded: v)); bytes.append(UInt8(truncatingIfNeeded: v >> 8)) }
+
+    mutating func u32(_ v: UInt32) {
+        for i in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * UInt32(i)))) }
+    }
+
+    mutating func u64(_ v: UInt64) {
+        for i in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(i)))) }
+    }
+
+    /// Unsigned LEB128.
+    @inline(__always) mutating func uleb(_ v: UInt64) {
+        var v = v
+        while v >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
+        }
+        bytes.append(UInt8(v))
+    }
+
+    @inline(__always) mutating func uleb(_ v: Int) { uleb(UInt64(max(0, v))) }
+    @inline(__always) mutating func uleb(_ v: UInt32) { uleb(UInt64(v)) }
+
+    /// Signed LEB128 via zigzag.
+    mutating func sleb(_ v: Int) { uleb(UInt64(bitPattern: Int64((v << 1) ^ (v >> 63)))) }
+
+    /// UTF-8 string with a uleb length.
+    mutating func string(_ s: String) {
+        var s = s
+        s.withUTF8 { u in
+            uleb(u.count)
+            bytes.append(contentsOf: u)
+        }
+    }
+
+    @inline(__always) mutating func value(_ v: Value) {
+        switch v {
+        case .undefined: bytes.append(SnapshotFormat.Tag.undefined.rawValue)
+        case .null: bytes.append(SnapshotFormat.Tag.null.rawValue)
+        case .bool(let b): bytes.append(b ? SnapshotFormat.Tag.true.rawValue : SnapshotFormat.Tag.false.rawValue)
+        case .empty: bytes.append(SnapshotFormat.Tag.empty.rawValue)
+        case .string(let s): bytes.append(SnapshotFormat.Tag.string.rawValue); uleb(s.raw)
+        case .object(let o): bytes.append(SnapshotFormat.Tag.object.rawValue); uleb(o.raw)
+        case .number(let d): number(d)
+        }
+    }
+
+    @inline(__always) mutating func number(_ d: Double) {
+        let limit = 9_007_199_254_740_992.0 // 2^53
+        if d == d.rounded(.towardZero), abs(d) < limit, !(d == 0 && d.sign == .minus) {
+            if d >= 0 {
+                bytes.append(SnapshotFormat.Tag.uint.rawValue); uleb(UInt64(d))
+            } else {
+                bytes.append(SnapshotFormat.Tag.negint.rawValue); uleb(UInt64(-d))
+            }
+        } else {
+            bytes.append(SnapshotFormat.Tag.double.rawValue); u64(d.bitPattern)
+        }
+    }
+
+    /// A host value, iteratively (explicit stack: nesting depth costs heap, not Swift stack).
+    mutating func hostValue(_ root: HostValue) {
+        enum Item { case value(HostValue), key(String) }
+        var work: [Item] = [.value(root)]
+        while let item = work.popLast() {
+            switch item {
+            case .key(let k): string(k)
+            case .value(let v):
+                switch v {
+                case .null: u8(SnapshotFormat.HostTag.null.rawValue)
+                case .bool(let b): u8(b ? SnapshotFormat.HostTag.true.rawValue : SnapshotFormat.HostTag.false.rawValue)
+                case .number(let d): u8(SnapshotFormat.HostTag.number.rawValue); u64(d.bitPattern)
+                case .string(let s): u8(SnapshotFormat.HostTag.string.rawValue); string(s)
+                case .array(let a):
+                    u8(SnapshotFormat.HostTag.array.rawValue); uleb(a.count)
+                    for e in a.reversed() { work.append(.value(e)) }
+                case .object(let pairs):
+                    u8(SnapshotFormat.HostTag.object.rawValue); uleb(pairs.count)
+                    for (k, e) in pairs.reversed() { work.append(.value(e)); work.append(.key(k)) }
+                }
+            }
+        }
+    }
+
+    /// Starts a section: tag and a 4-byte length patched by `endSection`.
+    mutating func beginSection(_ s: SnapshotFormat.Section) -> Int {
+        u8(s.rawValue)
+        u32(0)
+        return bytes.count
+    }
+
+    mutating func endSection(_ start: Int) {
+        let n = UInt32(truncatingIfNeeded: bytes.count - start)
+        for i in 0..<4 { bytes[start - 4 + i] = UInt8(truncatingIfNeeded: n >> (8 * UInt32(i))) }
+    }
+}
+
+enum SnapshotEncoder {
+    static func encode(_ vm: VM, limits: SnapshotLimits) throws(SnapshotError) -> [UInt8] {
+        let heap = vm.heap
+        guard vm.programHash.count == 32 else {
+            throw .malformed("the VM has no program loaded (load or restore one before taking a snapshot)")
+        }
+        if heap.objects.count > limits.maxHeapObjects {
+            throw .tooLarge("\(heap.objects.count) heap objects, the cap is \(limits.maxHeapObjects)")
+        }
+        if heap.strings.count > limits.maxStrings {
+            throw .tooLarge("\(heap.strings.count) heap strings, the cap is \(limits.maxStrings)")
+        }
+        if vm.frames.count > limits.maxStackDepth {
+            throw .tooLarge("\(vm.frames.count) frames, the cap is \(limits.maxStackDepth)")
+        }
+        if vm.sp > limits.maxStackValues {
+            throw .tooLarge("\(vm.sp) stack values, the cap is \(limits.maxStackValues)")
+        }
+
+        var w = SnapshotWriter(capacity: SnapshotFormat.headerSize + heap.objects.count * 24 + heap.strings.count * 12 + 4096)
+        // Header; payload length and checksum are patched at the end.
+        w.bytes.append(contentsOf: SnapshotFormat.magic)
+        w.u16(SnapshotFormat.version)
+        w.u16(UInt16(SnapshotFormat.headerSize))
+        w.u32(engineABIVersion)
+        w.u64(SnapshotFormat.floatCheckBits)
+        w.bytes.append(contentsOf: vm.programHash)
+        w.u64(0)
+        w.u32(0)
+        precondition(w.bytes.count == SnapshotFormat.headerSize)
+
+        // Natives used by the heap, in order of first appearance (object id order).
+        var nativeSlot = [Int32](repeating: -1, count: Natives.table.count)
+        var nativeNames: [Int] = []
+        let objs = heap.objects, strs = heap.strings // CellStore: indexed in place, no element copies
+        for i in 1..<max(1, objs.count) where objs[i].cls == .native {
+            let code = Int(objs[i].code)
+            if code < nativeSlot.count, nativeSlot[code] < 0 {
+                nativeSlot[code] = Int32(nativeNames.count)
+                nativeNames.append(code)
+            }
+        }
+        var s = w.beginSection(.natives)
+        w.uleb(nativeNames.count)
+        for code in nativeNames { w.string(Natives.table[code].name) }
+        w.endSection(s)
+
+        // Strings: one record per slot 1..<count (slot 0 is the reserved dummy).
+        s = w.beginSection(.strings)
+        w.uleb(heap.strings.count)
+        for i in 1..<max(1, strs.count) {
+            let gcBits = strs[i].gcBits, atom = strs[i].atom
+            if gcBits & Heap.freeBit != 0 { w.u8(SnapshotFormat.StringBits.free); continue }
+            var bits: UInt8 = 0
+            if gcBits & Heap.pinnedBit != 0 { bits |= SnapshotFormat.StringBits.pinned }
+            if atom == UInt32(i) { bits |= SnapshotFormat.StringBits.selfAtom }
+            else if atom != 0 { bits |= SnapshotFormat.StringBits.atomRef }
+            strs[i].units.withUnsafeBufferPointer { units in
+                var latin1 = true
+                for u in units where u > 0xFF { latin1 = false; break }
+                if latin1 { bits |= SnapshotFormat.StringBits.latin1 }
+                w.u8(bits)
+                if bits & SnapshotFormat.StringBits.atomRef != 0 { w.uleb(atom) }
+                w.uleb(units.count)
+                if latin1 {
+                    for u in units { w.bytes.append(UInt8(truncatingIfNeeded: u)) }
+                } else {
+                    for u in units { w.bytes.append(UInt8(truncatingIfNeeded: u)); w.bytes.append(UInt8(truncatingIfNeeded: u >> 8)) }
+                }
+            }
+        }
+        w.endSection(s)
+
+        // Objects: one record per slot 1..<count.
+        s = w.beginSection(.objects)
+        w.uleb(heap.objects.count)
+        for i in 1..<max(1, objs.count) {
+            let cls = objs[i].cls
+            w.u8(cls.rawValue)
+            if cls == .free { continue }
+            w.u8(objs[i].flags.subtracting(.marked).rawValue)
+            let proto = objs[i].proto, code = objs[i].code, link = objs[i].link
+            let slot0 = objs[i].slot0, slot1 = objs[i].slot1
+            var has: UInt8 = 0
+            if !proto.isNone { has |= SnapshotFormat.Has.proto }
+            if !objs[i].keys.isEmpty { has |= SnapshotFormat.Has.props }
+            if !objs[i].elements.isEmpty { has |= SnapshotFormat.Has.elements }
+            if code != 0 || cls == .native { has |= SnapshotFormat.Has.code }
+            if !link.isNone { has |= SnapshotFormat.Has.link }
+            if !slot0.isUndefined { has |= SnapshotFormat.Has.slot0 }
+            if !slot1.isUndefined { has |= SnapshotFormat.Has.slot1 }
+            w.u8(has)
+            if has & SnapshotFormat.Has.proto != 0 { w.uleb(proto.raw) }
+            if has & SnapshotFormat.Has.props != 0 {
+                let n = min(objs[i].keys.count, objs[i].values.count, objs[i].attributes.count)
+                w.uleb(n)
+                for k in 0..<n {
+                    w.uleb(objs[i].keys[k].raw)
+                    w.u8(objs[i].attributes[k].rawValue)
+                    w.value(objs[i].values[k])
+                }
+            }
+            if has & SnapshotFormat.Has.elements != 0 {
+                objs[i].elements.withUnsafeBufferPointer { els in
+                    w.uleb(els.count)
+                    for v in els { w.value(v) }
+                }
+            }
+            if has & SnapshotFormat.Has.code != 0 {
+                if cls == .native {
+                    let c = Int(code)
+                    w.uleb(c < nativeSlot.count ? Int(nativeSlot[c]) : 0)
+                } else {
+                    w.uleb(code)
+                }
+            }
+            if has & SnapshotFormat.Has.link != 0 { w.uleb(link.raw) }
+            if has & SnapshotFormat.Has.slot0 != 0 { w.value(slot0) }
+            if has & SnapshotFormat.Has.slot1 != 0 { w.value(slot1) }
+        }
+        w.endSection(s)
+
+        // Free lists, in list order (allocation pops from the end).
+        s = w.beginSection(.freeLists)
+        w.uleb(heap.freeObjects.count)
+        for id in heap.freeObjects { w.uleb(id) }
+        w.uleb(heap.freeStrings.count)
+        for id in heap.freeStrings { w.uleb(id) }
+        w.endSection(s)
+
+        // Value stack, bottom first.
+        s = w.beginSection(.stack)
+        w.uleb(vm.sp)
+        for i in 0..<vm.sp { w.value(vm.stack[i]) }
+        w.endSection(s)
+
+        // Frames, bottom first.
+        s = w.beginSection(.frames)
+        w.uleb(vm.frames.count)
+        for f in vm.frames {
+            w.uleb(Int(f.function)); w.uleb(Int(f.pc)); w.uleb(Int(f.base)); w.uleb(f.env.raw); w.uleb(Int(f.argc))
+            w.u8(f.flags.rawValue)
+        }
+        w.endSection(s)
+
+        s = w.beginSection(.realm)
+        w.uleb(vm.realm.count)
+        for id in vm.realm { w.uleb(id.raw) }
+        w.endSection(s)
+
+        s = w.beginSection(.runtime)
+        w.uleb(vm.hostCallSeq)
+        w.uleb(vm.instructionCount)
+        w.u64(vm.prngState)
+        w.uleb(heap.allocationsSinceGC)
+        w.uleb(heap.bytesSinceGC)
+        w.uleb(heap.liveObjects)
+        w.uleb(heap.liveBytes)
+        w.endSection(s)
+
+        s = w.beginSection(.status)
+        w.u8(vm.status.rawValue)
+        var present: UInt8 = 0
+        if vm.pendingHostCall != nil { present |= 1 }
+        if vm.pendingThrow != nil { present |= 2 }
+        if vm.mainArguments != nil { present |= 4 }
+        if vm.failure != nil { present |= 8 }
+        w.u8(present)
+        w.value(vm.completionValue)
+        if let p = vm.pendingHostCall {
+            w.uleb(p.seq)
+            w.string(p.name)
+            w.uleb(p.arguments.count)
+            for a in p.arguments { w.hostValue(a) }
+        }
+        if let t = vm.pendingThrow { w.value(t) }
+        if let m = vm.mainArguments { w.hostValue(m) }
+        if let f = vm.failure {
+            w.string(f.name)
+            w.string(f.message)
+            w.uleb(f.stack.count)
+            for fr in f.stack { w.string(fr.function); w.sleb(fr.line); w.sleb(fr.column) }
+            if let t = f.thrownValue { w.u8(1); w.hostValue(t) } else { w.u8(0) }
+        }
+        w.endSection(s)
+
+        s = w.beginSection(.output)
+        w.uleb(vm.output.count)
+        for line in vm.output { w.string(line) }
+        w.endSection(s)
+
+        // Patch payload length and checksum.
+        let payload = w.bytes.count - SnapshotFormat.headerSize
+        if w.bytes.count > limits.maxBytes {
+            throw .tooLarge("\(w.bytes.count) bytes, the cap is \(limits.maxBytes)")
+        }
+        let crc = w.bytes.withUnsafeBufferPointer {
+            CRC32C.checksum(UnsafeBufferPointer(rebasing: $0[SnapshotFormat.headerSize...]))
+        }
+        for i in 0..<8 { w.bytes[52 + i] = UInt8(truncatingIfNeeded: UInt64(payload) >> (8 * UInt64(i))) }
+        for i in 0..<4 { w.bytes[60 + i] = UInt8(truncatingIfNeeded: crc >> (8 * UInt32(i))) }
+        return w.bytes
+    }
+}
