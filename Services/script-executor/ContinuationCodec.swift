@@ -28,42 +28,27 @@ struct ContinuationError: Error, Sendable, CustomStringConvertible {
     var description: String { message }
 }
 
-/// The codec this build uses.
-///
-/// **When the engine's snapshot codec is merged**, replace this line with
-/// `let continuationCodec: any ContinuationCodec = EngineContinuationCodec()` and
-/// uncomment `EngineContinuationCodec` below (adjusting the two calls to the final API).
-let continuationCodec: any ContinuationCodec = UnavailableContinuationCodec()
+/// The codec this build uses: the engine's snapshot format (docs/SNAPSHOT.md).
+let continuationCodec: any ContinuationCodec = EngineContinuationCodec()
 
-/// Stand-in until the engine's codec lands: every save point fails the job with a clear message.
-struct UnavailableContinuationCodec: ContinuationCodec {
-    var name: String { "unavailable" }
+/// The engine's codec: `VM.encodeSnapshot` / `VM.restore` (docs/ENGINE.md "restore recipe").
+struct EngineContinuationCodec: ContinuationCodec {
+    var name: String { "engine" }
 
     func encode(_ vm: VM) throws(ContinuationError) -> Data {
-        throw ContinuationError("snapshots not available in this build: the engine's snapshot codec is not merged yet, so this job cannot save its state (use no checkpoint/yieldScript/sleep and policy explicit)")
+        do {
+            return Data(try vm.encodeSnapshot())
+        } catch {
+            throw ContinuationError("cannot save the script's state: \(error)")
+        }
     }
 
     func decode(_ bytes: Data, program: CompiledProgram, limits: EngineLimits,
                 consoleMode: ConsoleMode) throws(ContinuationError) -> VM {
-        throw ContinuationError("snapshots not available in this build: cannot restore a \(bytes.count)-byte continuation until the engine's snapshot codec is merged")
+        do {
+            return try VM.restore(from: Array(bytes), program: program, limits: limits, consoleMode: consoleMode)
+        } catch {
+            throw ContinuationError("cannot restore the script's state: \(error)")
+        }
     }
 }
-
-// The engine's codec (docs/ENGINE.md "restore recipe"), once it exists:
-//
-// struct EngineContinuationCodec: ContinuationCodec {
-//     var name: String { "engine" }
-//
-//     func encode(_ vm: VM) throws(ContinuationError) -> Data {
-//         do { return Data(try vm.encodeSnapshot()) } catch { throw ContinuationError("cannot save the script's state: \(error)") }
-//     }
-//
-//     func decode(_ bytes: Data, program: CompiledProgram, limits: EngineLimits,
-//                 consoleMode: ConsoleMode) throws(ContinuationError) -> VM {
-//         do {
-//             return try VM.restore(from: Array(bytes), program: program, limits: limits, consoleMode: consoleMode)
-//         } catch {
-//             throw ContinuationError("cannot restore the script's state: \(error)")
-//         }
-//     }
-// }
