@@ -53,7 +53,8 @@ struct EndToEndTests {
         }
         // Kill at moments spread over the run: after some progress, three times.
         var generator = SystemRandomNumberGenerator()
-        for round in 1...3 {
+        let kills = 3
+        for round in 1...kills {
             let target = round * 20 + Int.random(in: 0..<20, using: &generator)
             try await waitUntil("\(target) snapshots were taken") {
                 stack.probe.messages(on: LazarusTopics.snapshots).count >= target
@@ -68,12 +69,14 @@ struct EndToEndTests {
         let store = try stack.objectStore()
         for tag in jobs.values { try expectExactlyOnce(store, tenant: "acme", tag: tag, count: 30) }
         if victim == .scriptExecutor {
-            // Bounded rework: with afterWrite and a script that only writes, a resumed VM
-            // re-issues exactly the one write it was suspended in.
+            // Bounded rework: with afterWrite and a script that only writes, every call is a
+            // save point, so a resumed VM re-issues only the write it was suspended in. A
+            // killed executor may also leave one call in flight that executes after the
+            // recovery picked its snapshot: at most one more replay per kill.
             for id in jobs.keys {
                 let resumptions = stack.events(of: id).filter { $0.type == .resumed }.count
                 let replays = try store.journalStats(jobId: id).replaysServed
-                #expect(replays <= resumptions, "\(id): \(replays) replayed calls after \(resumptions) resumptions")
+                #expect(replays <= resumptions + kills, "\(id): \(replays) replayed calls after \(resumptions) resumptions and \(kills) kills")
             }
         }
         await stack.shutdown()

@@ -11,7 +11,7 @@ import Testing
 /// Whether this build's executor can save and restore VM state. Flip to `true` when the
 /// engine's snapshot codec is plugged into Services/script-executor/ContinuationCodec.swift
 /// (it enables the snapshot tests and disables the one checking the stand-in's error).
-let executorHasSnapshotCodec = false
+let executorHasSnapshotCodec = true
 
 /// A private broker, one `script-executor` process, and a probe on the topics it writes.
 final class ExecutorHarness: Sendable {
