@@ -32,7 +32,9 @@ struct ContinuationError: Error, Sendable, CustomStringConvertible {
 ///
 /// **When the engine's snapshot codec is merged**, replace this line with
 /// `let continuationCodec: any ContinuationCodec = EngineContinuationCodec()` and
-/// uncomment `EngineContinuationCodec` below (adjusting the two calls to the final API).
+/// uncomment `EngineContinuationCodec` below. Its two calls match the engine branch's
+/// `VM.encodeSnapshot()` / `VM.restore(from:program:limits:consoleMode:)` (commit 1502b0e,
+/// "Snapshot codec"): with them, every executor test passes, the snapshot ones included.
 let continuationCodec: any ContinuationCodec = UnavailableContinuationCodec()
 
 /// Stand-in until the engine's codec lands: every save point fails the job with a clear message.
