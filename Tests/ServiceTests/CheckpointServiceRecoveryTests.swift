@@ -105,14 +105,15 @@ extension CheckpointServiceTests {
         let sender = Task {
             for jobId in ids {
                 try await probe.send(JobSubmission(jobId: jobId, tenant: CheckpointHarness.tenant, script: "checkpoint()"), to: LazarusTopics.jobs)
-                try await Task.sleep(for: .milliseconds(40))  // a stream, not a burst
+                try await Task.sleep(for: .milliseconds(100))  // a stream, not a burst
             }
         }
-        try await waitUntil("some submissions are accepted") {
-            ids.filter { !h.events(of: $0, .accepted).isEmpty }.count >= 5
-        }
+        let store = try h.store()
+        try await waitUntil("a few submissions are registered") { try store.jobs(limit: 100).count >= 3 }
         await first.crash()
+        let registeredBeforeTheKill = try store.jobs(limit: 100).count
         try await sender.value
+        #expect(registeredBeforeTheKill < ids.count, "the kill happened while submissions were still coming in")
 
         let second = try h.startService()
         try await second.waitForOutput("startup replay complete", timeout: .seconds(90))
@@ -126,10 +127,42 @@ extension CheckpointServiceTests {
             #expect(h.events(of: jobId, .accepted).count == 1, "\(jobId): exactly one accepted event")
             #expect(!h.runs(of: jobId).isEmpty, "\(jobId): at least one run")
         }
-        let store = try h.store()
         for jobId in ids {
             #expect(try store.jobRecord(jobId)?.status == .accepted, "\(jobId) is registered")
         }
+        await h.stop()
+    }
+
+    @Test func restartAnnouncesOnlyJobsWhoseAcceptedEventWasNeverPublished() async throws {
+        let h = try await CheckpointHarness.start("replay")
+        let first = try h.startService()
+        let store = try h.store()
+        let announced = "job-announced"
+        try await h.submit(announced)
+        _ = try await h.waitForEvent(announced, .accepted)
+        _ = try await h.waitForRun(announced, epoch: 1)
+        try await waitUntil("its accepted event came back to the service") {
+            try store.job(announced)?.history.filter { $0.type == "accepted" }.count == 2
+        }
+        await first.crash()
+
+        // What a process killed between its commit and its produce leaves behind: a job
+        // registered in the database whose `accepted` event and first run never reached Kafka.
+        let silent = "job-silent"
+        let outcome = try store.register(JobSubmission(jobId: silent, tenant: CheckpointHarness.tenant, script: "1"),
+                                         partition: JobPartitioner.partition(for: silent, partitionCount: CheckpointHarness.partitions))
+        guard case .registered = outcome else { Issue.record("not registered: \(outcome)"); return }
+
+        let second = try h.startService()
+        try await second.waitForOutput("startup replay complete", timeout: .seconds(90))
+        try await h.readJobEventsToTheEnd()
+        let (silentRun, _) = try await h.waitForRun(silent, epoch: 2)
+        #expect(silentRun.reason == "start")
+        #expect(h.events(of: silent, .accepted).count == 1, "the job nobody heard of is announced once")
+        #expect(h.runs(of: silent).count == 1)
+        let (again, _) = try await h.waitForRun(announced, epoch: 2)
+        #expect(again.reason == "start", "never started: its run is issued again")
+        #expect(h.events(of: announced, .accepted).count == 1, "an announced job is not announced again")
         await h.stop()
     }
 }
