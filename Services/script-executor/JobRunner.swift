@@ -320,7 +320,9 @@ final class JobRunner: @unchecked Sendable {
         let now = wallClockMs()
         let saveState = job.policy.saveStateReason(op: call.name, seq: seq, millisSinceLastSnapshot: now - job.lastSnapshotAt) != nil
         guard let (request, record) = makeRequest(job, seq: seq, op: call.name, args: call.arguments.map(JSONValue.init), saveState: saveState) else { return }
-        logger.debug("call", metadata: metadata(job, seq: seq, op: call.name))
+        var callMeta = metadata(job, seq: seq, op: call.name)
+        if let continuation = request.continuation { callMeta["call.continuation_bytes"] = "\(continuation.count)" }
+        logger.debug("call", metadata: callMeta)
         job.outbox.append(record)
 
         switch call.name {
