@@ -32,7 +32,15 @@ struct KafkaSession {
 
     /// Every job event the broker keeps, oldest first within each job.
     func allJobEvents() async throws -> [JobEvent] {
-        try await reader.readAll(topics: [LazarusTopics.jobEvents]).compactMap { try? WireCodec.decode(JobEvent.self, from: $0.value) }
+        try await reader.readAll(topics: [LazarusTopics.jobEvents])
+            .compactMap { try? WireCodec.decode(JobEvent.self, from: $0.value) }
+            .filter { !Self.isServiceMarker($0) }
+    }
+
+    /// The checkpoint service writes a marker to every partition when it starts (to know
+    /// when it has read its own past back); they are not jobs.
+    static func isServiceMarker(_ event: JobEvent) -> Bool {
+        event.jobId.hasPrefix("checkpoint-service-startup-")
     }
 
     /// The events of one job (read from its partition only).
@@ -52,7 +60,9 @@ struct KafkaSession {
         return AsyncStream { continuation in
             let task = Task {
                 for await message in messages {
-                    if let event = try? WireCodec.decode(JobEvent.self, from: message.value) { continuation.yield(event) }
+                    if let event = try? WireCodec.decode(JobEvent.self, from: message.value), !Self.isServiceMarker(event) {
+                        continuation.yield(event)
+                    }
                 }
                 continuation.finish()
             }
