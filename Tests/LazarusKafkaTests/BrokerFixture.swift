@@ -31,14 +31,16 @@ enum BrokerFixture {
         ])
     }
 
+    /// Starts the broker once, however many tests ask at the same time (an actor alone
+    /// would not do: it is re-entered while the first launch is awaited).
     private actor SharedBroker {
-        private var broker: DevBrokerProcess?
+        private var launch: Task<DevBrokerProcess, Error>?
 
         func get() async throws -> DevBrokerProcess {
-            if let broker { return broker }
-            let started = try await DevBrokerProcess.launch(executable: BrokerFixture.executable(), partitions: 4)
-            broker = started
-            return started
+            if let launch { return try await launch.value }
+            let started = Task { try await DevBrokerProcess.launch(executable: BrokerFixture.executable(), partitions: 4) }
+            launch = started
+            return try await started.value
         }
     }
 }
