@@ -12,6 +12,9 @@ struct ProxyLimits: Sendable {
     var maxCallMessageBytes = 4 << 20
     /// Messages on `lazarus.object-replies` over this size are dead-lettered unread.
     var maxReplyMessageBytes = 2 << 20
+    /// The producer's `message.max.bytes`: a snapshot message larger than this could never
+    /// be sent (and would hold up the offsets behind it), so its call is refused instead.
+    var maxProducedMessageBytes = 2 << 20
 }
 
 /// What the proxy does with one host call: a pure function of the call and the time.
@@ -53,9 +56,14 @@ struct CallRouter: Sendable {
             }
             if operation == .checkpoint, case .string(let text)? = call.args.first { label = text }
             let wakeAt = operation == .sleep ? nowMillis + Self.sleepMillis(call.args) : nil
-            snapshot = try KafkaRecord(topic: LazarusTopics.snapshots, message: SnapshotEvent(
+            let record = try KafkaRecord(topic: LazarusTopics.snapshots, message: SnapshotEvent(
                 jobId: call.jobId, tenant: call.tenant, epoch: call.epoch, seq: call.seq,
                 reason: reason, label: label, wakeAt: wakeAt, continuation: continuation))
+            guard record.value.count + (record.key?.count ?? 0) + 256 <= limits.maxProducedMessageBytes else {
+                return refuse(call, code: "too-large",
+                              "the snapshot at \(call.op) (seq \(call.seq)) would be a \(record.value.count)-byte message; the producer's limit (message.max.bytes) is \(limits.maxProducedMessageBytes)")
+            }
+            snapshot = record
             var detail = reason
             if let label { detail += " \(label)" }
             if let wakeAt { detail += " wakeAt=\(wakeAt)" }

@@ -12,6 +12,9 @@ struct ObjectRequestProcessor: BatchMessageProcessor {
     let logger: Logger
     /// Requests over this size are dead-lettered unread.
     var maxRequestBytes = 1 << 20
+    /// Replies over this size could never be produced (librdkafka's default
+    /// `message.max.bytes` is 1,000,000): they are replaced by a `too-large` error.
+    var maxReplyBytes = 900_000
 
     func process(batch messages: [KafkaMessage]) async throws -> [MessageOutput] {
         var outputs = [MessageOutput?](repeating: nil, count: messages.count)
@@ -36,10 +39,22 @@ struct ObjectRequestProcessor: BatchMessageProcessor {
                 let reply = CallReply(jobId: request.jobId, epoch: request.epoch, seq: request.seq,
                                       outcome: result.outcome, replayed: result.replayed)
                 if logger.logLevel <= .debug { log(request, result) }
-                outputs[index] = .records([try KafkaRecord(topic: LazarusTopics.objectReplies, message: reply)])
+                outputs[index] = .records([try replyRecord(reply, op: request.op)])
             }
         }
         return outputs.map { $0! }
+    }
+
+    /// The reply as a record; a result too big for one Kafka message becomes a `too-large`
+    /// error. That is a pure function of the journaled outcome, so a replay gets the same.
+    private func replyRecord(_ reply: CallReply, op: String) throws -> KafkaRecord {
+        let record = try KafkaRecord(topic: LazarusTopics.objectReplies, message: reply)
+        guard record.value.count > maxReplyBytes else { return record }
+        var refused = reply
+        refused.outcome = .error(CallError(
+            code: "too-large",
+            message: "the result of \(op) takes \(record.value.count) bytes as a reply; the limit is \(maxReplyBytes): ask for fewer records (a smaller query limit)"))
+        return try KafkaRecord(topic: LazarusTopics.objectReplies, message: refused)
     }
 
     /// The request in `message`, or what to do instead (a dead letter, perhaps with an

@@ -82,7 +82,13 @@ public final class BatchPipelineService: Service {
             Task { await consumer.close() }
         }
         await queue.finish()
-        await window.drain()
+        // A shutdown that runs out of time (the service group cancels us) stops waiting
+        // for output the broker will not take; those offsets stay unstored.
+        await withTaskCancellationHandler {
+            await window.drain()
+        } onCancel: {
+            Task { await window.abandonDrain() }
+        }
         await consumer.close()
         reader.cancel()
         if let fatal {
@@ -132,7 +138,7 @@ public final class BatchPipelineService: Service {
                 "kafka.topic": "\(message.topic)", "kafka.partition": "\(message.partition)",
                 "kafka.offset": "\(message.offset)", "reason": "\(rejection.reason)",
             ])
-            return [[deadLetters.record(for: message, reason: rejection.reason)] + alsoSend]
+            return [[deadLetters.boundedRecord(for: message, reason: rejection.reason)] + alsoSend]
         }
     }
 }

@@ -20,6 +20,7 @@ actor OutputWindow {
     private var head = 0
     private var nextId: UInt64 = 0
     private var producerClosed = false
+    private var drainAbandoned = false
     private var roomWaiters: [CheckedContinuation<Void, Never>] = []
     private var drainWaiters: [CheckedContinuation<Void, Never>] = []
 
@@ -59,15 +60,23 @@ actor OutputWindow {
         }
     }
 
-    /// Waits until every submitted message's output is acknowledged.
+    /// Waits until every submitted message's output is acknowledged (or `abandonDrain`).
     func drain() async {
-        while inFlight > 0 {
+        while inFlight > 0 && !drainAbandoned {
             await withCheckedContinuation { drainWaiters.append($0) }
         }
     }
 
     /// `acknowledged` is false when the producer closed first: the offset is then not
     /// stored (nor any later one of the window), so the message is processed again.
+    /// Makes `drain` return now, with output still unacknowledged (whose offsets are then
+    /// not stored): for a shutdown that ran out of time, e.g. while the broker is away.
+    func abandonDrain() {
+        drainAbandoned = true
+        for waiter in drainWaiters { waiter.resume() }
+        drainWaiters.removeAll()
+    }
+
     private func completed(_ id: UInt64, acknowledged: Bool = true) {
         entries[id]?.done = true
         if !acknowledged { producerClosed = true }

@@ -75,7 +75,7 @@ public final class PipelineService: Service {
                     "kafka.topic": "\(message.topic)", "kafka.partition": "\(message.partition)",
                     "kafka.offset": "\(message.offset)", "reason": "\(rejection.reason)",
                 ])
-                return [deadLetters.record(for: message, reason: rejection.reason)]
+                return [deadLetters.boundedRecord(for: message, reason: rejection.reason)]
             } catch {
                 if Task.isShuttingDownGracefully || Task.isCancelled { return nil }
                 logger.warning("processing failed; retrying", metadata: ["kafka.offset": "\(message.offset)", "error": "\(error)"])

@@ -145,23 +145,26 @@ struct ObjectServiceTests {
         let stack = try await Stack.start("objsvc-kill")
         var service = try await stack.startService()
 
-        // 200 creates: 8 jobs × 25 calls, streamed in while the service is killed.
+        // 200 creates: 8 jobs × 25 calls, streamed with up to 10 unanswered at a time (like
+        // executors waiting on results), so the kill lands mid-stream whatever the speed.
         let jobs = (1...8).map { "job-\($0)" }
         let requests = (1...25).flatMap { seq in jobs.map { Self.create($0, seq: seq, fields: [("n", .number(Double(seq)))]) } }
-        let sender = Task {
-            for request in requests { try await stack.send(request) }
-        }
-        try await waitUntil("some replies arrived before the kill") {
-            stack.probe.messages(on: LazarusTopics.objectReplies).count >= 20
-        }
-        await service.crash()
-        try await sender.value
-        service = try await stack.startService()
-
-        func answered() -> Set<String> {
+        @Sendable func answered() -> Set<String> {
             Set(stack.probe.decoded(CallReply.self, on: LazarusTopics.objectReplies).map { "\($0.jobId)/\($0.seq)" })
         }
+        let sender = Task {
+            for (index, request) in requests.enumerated() {
+                try await waitUntil("room in the window", timeout: .seconds(120)) { answered().count >= index - 10 }
+                try await stack.send(request)
+            }
+        }
+        try await waitUntil("50 calls answered before the kill") { answered().count >= 50 }
+        await service.crash()
+        let answeredAtKill = answered().count
+        service = try await stack.startService()
+        try await sender.value
         try await waitUntil("every request has a reply", timeout: .seconds(120)) { answered().count == requests.count }
+        #expect(answeredAtKill < requests.count, "the kill happened mid-stream")
         let allReplies = stack.probe.decoded(CallReply.self, on: LazarusTopics.objectReplies)
         #expect(allReplies.allSatisfy { if case .value = $0.outcome { true } else { false } }, "every create succeeded")
         // One id per (job, seq), even when a reply was produced twice (once replayed).
@@ -192,7 +195,9 @@ struct ObjectServiceTests {
         try await stack.probe.sendRaw([0xFF, 0x00, 0xC3, 0x28], to: LazarusTopics.objectRequests, key: "bad-garbage")
         try await stack.probe.sendRaw(Array("{\"v\":1,\"jobId\":".utf8), to: LazarusTopics.objectRequests, key: "bad-json")
         try await stack.probe.sendRaw(Array("{\"v\":1,\"jobId\":\"job-x\",\"seq\":\"one\"}".utf8), to: LazarusTopics.objectRequests, key: "bad-shape")
-        let big = Self.create("job-big", seq: 1, fields: [("blob", .string(String(repeating: "x", count: 100_000)))])
+        // Over the limit, and so big that a dead letter carrying it whole (base64 + text)
+        // could not be produced: the dead letter keeps a prefix.
+        let big = Self.create("job-big", seq: 1, fields: [("blob", .string(String(repeating: "x", count: 600_000)))])
         try await stack.probe.sendRaw(try WireCodec.encode(big), to: LazarusTopics.objectRequests, key: "bad-size")
         let noTenant = ObjectRequest(jobId: "job-notenant", tenant: "", epoch: 1, seq: 1, op: "now", args: [])
         try await stack.send(noTenant)
@@ -205,6 +210,7 @@ struct ObjectServiceTests {
         #expect(letters["bad-json"]?.reason.contains("not valid JSON") == true)
         #expect(letters["bad-shape"]?.reason.contains("not a valid ObjectRequest") == true, "\(letters["bad-shape"]?.reason ?? "none")")
         #expect(letters["bad-size"]?.reason.contains("exceeds") == true, "\(letters["bad-size"]?.reason ?? "none")")
+        #expect(letters["bad-size"]?.reason.contains("dead letter keeps the first") == true)
         #expect(letters["job-notenant"]?.reason.contains("tenant is empty") == true)
         #expect(letters["bad-garbage"]?.sourceTopic == LazarusTopics.objectRequests)
         // The call that names itself is answered with an error, so nobody waits forever.
@@ -212,9 +218,18 @@ struct ObjectServiceTests {
         guard case .error(let error) = refused.outcome else { Issue.record("expected an error reply"); return }
         #expect(error.code == "invalid-argument")
 
-        // Still serving.
-        try await stack.send(Self.create("job-good", seq: 2))
-        _ = try await stack.reply(job: "job-good", seq: 2)
+        // Still serving. A result too big for one Kafka message is refused, not stuck.
+        let blob = JSONValue.string(String(repeating: "y", count: 50_000))
+        for seq in 2...21 {
+            try await stack.send(Self.create("job-good", seq: seq, type: "blob", fields: [("data", blob)]))
+        }
+        try await stack.send(ObjectRequest(jobId: "job-good", tenant: "acme", epoch: 1, seq: 22, op: "records.query",
+                                           args: [.string("blob"), .object([]), .number(100)]))
+        let query = try await stack.reply(job: "job-good", seq: 22)
+        guard case .error(let tooLarge) = query.outcome else { Issue.record("a 1 MB result should be refused"); return }
+        #expect(tooLarge.code == "too-large")
+        try await stack.send(Self.create("job-good", seq: 23))
+        _ = try await stack.reply(job: "job-good", seq: 23)
         #expect(service.isRunning)
         try await stack.stop(service)
         await stack.close()
