@@ -26,8 +26,8 @@ MSG
 fi
 
 commit="${LAZARUS_TEST262_COMMIT:-$(git -C "$dir" rev-parse HEAD 2>/dev/null || echo unknown)}"
-engine="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-if ! git diff --quiet HEAD -- Shared Package.swift 2>/dev/null \
+engine="${LAZARUS_ENGINE_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}"
+if [ -z "${LAZARUS_ENGINE_COMMIT:-}" ] && ! git diff --quiet HEAD -- Shared Package.swift 2>/dev/null \
     || [ -n "$(git ls-files --others --exclude-standard -- Shared 2>/dev/null)" ]; then
     engine="$engine + uncommitted changes"
 fi

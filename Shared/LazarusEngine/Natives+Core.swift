@@ -204,10 +204,14 @@ extension Natives {
             },
             NativeEntry("Function.prototype.apply", length: 2) { vm, this, args in
                 guard vm.isCallable(this) else { throw vm.typeError("Function.prototype.apply called on non-function") }
+                if vm.arrayLikeNeedsScript(args[1]) { return vm.callPrelude("applySlow", [this, args[0], args[1]]) }
                 return .call(function: this, this: args[0], arguments: try vm.arrayLikeValues(args[1]))
             },
             NativeEntry("Function.prototype.bind", length: 1) { vm, this, args in
                 guard case .object(let target) = this, vm.isCallable(target) else { throw vm.typeError("Bind must be called on a function") }
+                if vm.hasAccessorInChain(target, vm.atoms.length) || vm.hasAccessorInChain(target, vm.atoms.name) {
+                    return vm.callPrelude("bindSlow", this: this, args.array)   // getters: Prelude+Objects.swift
+                }
                 var b = JSObject(cls: .bound, proto: vm.heap.objects[target.index].proto)
                 b.link = target
                 b.slot0 = args[0]

@@ -75,6 +75,16 @@ extension VM {
         return false
     }
 
+    /// CreateListFromArrayLike would run a getter (or the value is not an array-like object).
+    func arrayLikeNeedsScript(_ v: Value) -> Bool {
+        guard case .object(let o) = v else { return false }
+        let cls = heap.objects[o.index].cls
+        if cls == .array || cls == .arguments {
+            return !heap.objects[o.index].keys.isEmpty && heap.objects[o.index].attributes.contains { $0.contains(.accessor) }
+        }
+        return true
+    }
+
     func setPrototype(_ o: ObjectID, _ proto: ObjectID) -> Bool {
         if heap.objects[o.index].proto == proto { return true }
         if !heap.objects[o.index].flags.contains(.extensible) { return false }
@@ -102,6 +112,20 @@ extension Natives {
             NativeEntry("%ownKeys", length: 1) { vm, _, args in
                 let o = try vm.toObject(args[0])
                 return .value(.object(vm.newArray(vm.ownKeys(o, onlyEnumerable: false).map { .string($0) })))
+            },
+            NativeEntry("%makeBound", length: 5) { vm, _, args in
+                // (target, boundThis, boundArgs, length, name): Function.prototype.bind after the
+                // prelude read a getter-bearing `length` / `name`.
+                guard case .object(let target) = args[0], vm.isCallable(target) else { throw vm.typeError("Bind must be called on a function") }
+                var b = JSObject(cls: .bound, proto: vm.heap.objects[target.index].proto)
+                b.link = target
+                b.slot0 = args[1]
+                b.elements = try vm.arrayLikeValues(args[2])
+                if vm.heap.objects[target.index].flags.contains(.constructor) { b.flags.insert(.constructor) }
+                let id = vm.heap.allocate(b)
+                vm.defineOwn(id, vm.atoms.length, args[3], [.configurable])
+                vm.defineOwn(id, vm.atoms.name, args[4], [.configurable])
+                return .value(.object(id))
             },
             NativeEntry("%nullObject") { vm, _, _ in .value(.object(vm.heap.allocate(JSObject(cls: .ordinary, proto: .none)))) },
             NativeEntry("%isEnumerableOwn", length: 2) { vm, _, args in

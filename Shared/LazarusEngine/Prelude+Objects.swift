@@ -85,6 +85,28 @@ let preludeObjects = #"""
     if (msg === "") return name;
     return name + ": " + msg;
   };
+  var hasOwnFn = Object.prototype.hasOwnProperty;
+  I.applySlow = function (f, t, a) {
+    if (a === undefined || a === null) return I.apply(f, t, []);
+    if (!isObject(a)) throw new TypeError("CreateListFromArrayLike called on non-object");
+    var n = I.toLength(a.length), list = [];
+    for (var i = 0; i < n; i++) list[i] = a[i];
+    return I.apply(f, t, list);
+  };
+  I.bindSlow = function bind(thisArg) {
+    var target = this, args = [], L = 0;
+    for (var i = 1; i < arguments.length; i++) args[args.length] = arguments[i];
+    if (hasOwnFn.call(target, "length")) {
+      var tl = target.length;
+      if (typeof tl === "number") {
+        if (tl === Infinity) L = Infinity;
+        else if (tl === tl && tl !== -Infinity) { tl = tl - tl % 1; L = tl - args.length > 0 ? tl - args.length : 0; }
+      }
+    }
+    var name = target.name;
+    if (typeof name !== "string") name = "";
+    return I.makeBound(target, thisArg, args, L, "bound " + name);
+  };
   I.wrapNumber = function (v) { return I.wrapNumberPrimitive(+toPrimitive(v, "number")); };
 
   // JSON: the spec algorithms, for what the natives leave to script code.
