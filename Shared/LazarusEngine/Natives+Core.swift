@@ -252,8 +252,10 @@ extension Natives {
                 case .object(let o) where vm.heap.objects[o.index].cls == .numberWrapper: d = vm.toNumberPrimitive(vm.heap.objects[o.index].slot0)
                 default: throw vm.typeError("Number.prototype.toString requires that 'this' be a Number")
                 }
-                let radix = args[0].isUndefined ? 10 : Int(vm.toIntegerPrimitive(args[0]))
-                guard radix >= 2 && radix <= 36 else { throw vm.rangeError("toString() radix must be between 2 and 36") }
+                if case .object = args[0] { return vm.recall(args, this, "n") }
+                let r = args[0].isUndefined ? 10 : vm.toIntegerPrimitive(args[0])
+                guard r >= 2 && r <= 36 else { throw vm.rangeError("toString() radix must be between 2 and 36") }
+                let radix = Int(r)
                 if radix == 10 || !d.isFinite { return .value(vm.newString(NumberFormatting.toString(d))) }
                 return .value(vm.newString(NumberFormatting.toString(d, radix: radix)))
             },

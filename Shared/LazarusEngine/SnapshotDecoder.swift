@@ -141,13 +141,17 @@ enum SnapshotDecoder {
         _ = h
         let prelude: CompiledUnit
         do { prelude = try Prelude.compiled() } catch { throw .malformed("the engine's prelude does not compile: \(error)") }
-        let state = try bytes.withUnsafeBufferPointer { (p) throws(SnapshotError) -> DecodedState in
+        var state = try bytes.withUnsafeBufferPointer { (p) throws(SnapshotError) -> DecodedState in
             var d = StateDecoder(p: p, caps: caps, code: CodeInfo(units: [prelude, program.unit]))
             return try d.decode()
         }
         let vm: VM
         do {
-            vm = try VM(limits: limits, consoleMode: consoleMode, restoring: state.heap)
+            // Hand the heap over uniquely owned (a shared CellStore would be copied on the
+            // VM's first write).
+            let heap = state.heap
+            state.heap = Heap()
+            vm = try VM(limits: limits, consoleMode: consoleMode, restoring: consume heap)
         } catch {
             throw .malformed("could not create a VM to restore into: \(error)")
         }
@@ -639,17 +643,29 @@ struct StateDecoder {
         func cls(_ id: ObjectID) -> ObjectClass { objects[id.index].cls }
         for i in 1..<n {
             if objects[i].cls == .free { continue }
-            let o = objects[i]
-            guard o.proto.isNone || live(o.proto) else { throw .malformed("object \(i): prototype \(o.proto.raw) is not a live object") }
-            guard o.link.isNone || live(o.link) else { throw .malformed("object \(i): link \(o.link.raw) is not a live object") }
-            for (k, v) in o.values.enumerated() {
-                guard liveObject(v) else { throw .malformed("object \(i): property value refers to a free object") }
-                if o.attributes[k].contains(.accessor), case .object(let a) = v, cls(a) != .accessorPair {
-                    throw .malformed("object \(i): accessor property whose value is not an accessor pair")
+            // In place (no JSObject copies): scalar fields, then the arrays through pointers.
+            let oc = objects[i].cls, proto = objects[i].proto, link = objects[i].link
+            let slot0 = objects[i].slot0, slot1 = objects[i].slot1
+            guard proto.isNone || live(proto) else { throw .malformed("object \(i): prototype \(proto.raw) is not a live object") }
+            guard link.isNone || live(link) else { throw .malformed("object \(i): link \(link.raw) is not a live object") }
+            try objects[i].values.withUnsafeBufferPointer { (values) throws(SnapshotError) in
+                try objects[i].attributes.withUnsafeBufferPointer { (attrs) throws(SnapshotError) in
+                    for k in 0..<values.count {
+                        guard case .object(let a) = values[k] else { continue }
+                        guard objects[a.index].cls != .free else { throw .malformed("object \(i): property value refers to a free object") }
+                        if attrs[k].contains(.accessor), objects[a.index].cls != .accessorPair {
+                            throw .malformed("object \(i): accessor property whose value is not an accessor pair")
+                        }
+                    }
                 }
             }
-            for v in o.elements where !liveObject(v) { throw .malformed("object \(i): element refers to a free object") }
-            guard liveObject(o.slot0), liveObject(o.slot1) else { throw .malformed("object \(i): slot refers to a free object") }
+            try objects[i].elements.withUnsafeBufferPointer { (elements) throws(SnapshotError) in
+                for v in elements {
+                    if case .object(let a) = v, objects[a.index].cls == .free { throw .malformed("object \(i): element refers to a free object") }
+                }
+            }
+            guard liveObject(slot0), liveObject(slot1) else { throw .malformed("object \(i): slot refers to a free object") }
+            let o = (cls: oc, link: link, slot0: slot0, slot1: slot1)
             switch o.cls {
             case .closure:
                 guard o.link.isNone || cls(o.link) == .environment else { throw .malformed("closure \(i): captured environment is not an environment") }

@@ -7,79 +7,147 @@
 // (no recursion however deep or cyclic the object graph is); the only trees, host
 // values, are written with an explicit work stack.
 
-/// Little-endian byte sink with LEB128 varints and tagged values.
-struct SnapshotWriter {
-    var bytes: [UInt8]
+/// Little-endian byte sink with LEB128 varints and tagged values, writing into a raw
+/// buffer that doubles when full (no per-byte `Array.append` overhead).
+final class SnapshotWriter {
+    @exclusivity(unchecked) private var p: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private(set) var count = 0
+    @exclusivity(unchecked) private var capacity: Int
 
     init(capacity: Int) {
-        bytes = []
-        bytes.reserveCapacity(capacity)
+        self.capacity = max(capacity, 256)
+        p = .allocate(capacity: self.capacity)
     }
 
-    @inline(__always) mutating func u8(_ v: UInt8) { bytes.append(v) }
+    deinit { p.deallocate() }
 
-    mutating func u16(_ v: UInt16) { bytes.append(UInt8(truncatingIfNeeded: v)); bytes.append(UInt8(truncatingIfNeeded: v >> 8)) }
+    /// The bytes written so far.
+    var bytes: [UInt8] { Array(UnsafeBufferPointer(start: p, count: count)) }
 
-    mutating func u32(_ v: UInt32) {
-        for i in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * UInt32(i)))) }
+    @inline(never) private func grow(_ extra: Int) {
+        var cap = capacity * 2
+        while cap < count + extra { cap *= 2 }
+        let n = UnsafeMutablePointer<UInt8>.allocate(capacity: cap)
+        n.update(from: p, count: count)
+        p.deallocate()
+        p = n
+        capacity = cap
     }
 
-    mutating func u64(_ v: UInt64) {
-        for i in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(i)))) }
+    @inline(__always) func reserve(_ n: Int) { if count + n > capacity { grow(n) } }
+
+    @inline(__always) func u8(_ v: UInt8) {
+        reserve(1)
+        p[count] = v
+        count += 1
+    }
+
+    func append(contentsOf b: [UInt8]) {
+        reserve(b.count)
+        b.withUnsafeBufferPointer { (p + count).update(from: $0.baseAddress!, count: b.count) }
+        count += b.count
+    }
+
+    func append(_ b: UnsafeBufferPointer<UInt8>) {
+        guard let src = b.baseAddress, b.count > 0 else { return }
+        reserve(b.count)
+        (p + count).update(from: src, count: b.count)
+        count += b.count
+    }
+
+    /// Overwrites a byte already written (length and checksum patches).
+    func patch(_ offset: Int, _ v: UInt8) { p[offset] = v }
+
+    func checksum(from start: Int) -> UInt32 {
+        CRC32C.checksum(UnsafeBufferPointer(start: p + start, count: count - start))
+    }
+
+    func u16(_ v: UInt16) { u8(UInt8(truncatingIfNeeded: v)); u8(UInt8(truncatingIfNeeded: v >> 8)) }
+
+    func u32(_ v: UInt32) {
+        reserve(4)
+        for i in 0..<4 { p[count + i] = UInt8(truncatingIfNeeded: v >> (8 * UInt32(i))) }
+        count += 4
+    }
+
+    func u64(_ v: UInt64) {
+        reserve(8)
+        for i in 0..<8 { p[count + i] = UInt8(truncatingIfNeeded: v >> (8 * UInt64(i))) }
+        count += 8
     }
 
     /// Unsigned LEB128.
-    @inline(__always) mutating func uleb(_ v: UInt64) {
+    @inline(__always) func uleb(_ v: UInt64) {
+        reserve(10)
         var v = v
         while v >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            p[count] = UInt8(truncatingIfNeeded: v) | 0x80
+            count += 1
             v >>= 7
         }
-        bytes.append(UInt8(v))
+        p[count] = UInt8(v)
+        count += 1
     }
 
-    @inline(__always) mutating func uleb(_ v: Int) { uleb(UInt64(max(0, v))) }
-    @inline(__always) mutating func uleb(_ v: UInt32) { uleb(UInt64(v)) }
+    /// Latin-1 units, one byte each (the caller checked every unit is ≤ 0xFF).
+    func latin1(_ units: UnsafeBufferPointer<UInt16>) {
+        reserve(units.count)
+        for (k, u) in units.enumerated() { p[count + k] = UInt8(truncatingIfNeeded: u) }
+        count += units.count
+    }
+
+    /// UTF-16 units, two bytes each, little-endian.
+    func utf16(_ units: UnsafeBufferPointer<UInt16>) {
+        reserve(2 * units.count)
+        for (k, u) in units.enumerated() {
+            p[count + 2 * k] = UInt8(truncatingIfNeeded: u)
+            p[count + 2 * k + 1] = UInt8(truncatingIfNeeded: u >> 8)
+        }
+        count += 2 * units.count
+    }
+
+    @inline(__always) func uleb(_ v: Int) { uleb(UInt64(max(0, v))) }
+    @inline(__always) func uleb(_ v: UInt32) { uleb(UInt64(v)) }
 
     /// Signed LEB128 via zigzag.
-    mutating func sleb(_ v: Int) { uleb(UInt64(bitPattern: Int64((v << 1) ^ (v >> 63)))) }
+    func sleb(_ v: Int) { uleb(UInt64(bitPattern: Int64((v << 1) ^ (v >> 63)))) }
 
     /// UTF-8 string with a uleb length.
-    mutating func string(_ s: String) {
+    func string(_ s: String) {
         var s = s
         s.withUTF8 { u in
             uleb(u.count)
-            bytes.append(contentsOf: u)
+            append(u)
         }
     }
 
-    @inline(__always) mutating func value(_ v: Value) {
+    @inline(__always) func value(_ v: Value) {
         switch v {
-        case .undefined: bytes.append(SnapshotFormat.Tag.undefined.rawValue)
-        case .null: bytes.append(SnapshotFormat.Tag.null.rawValue)
-        case .bool(let b): bytes.append(b ? SnapshotFormat.Tag.true.rawValue : SnapshotFormat.Tag.false.rawValue)
-        case .empty: bytes.append(SnapshotFormat.Tag.empty.rawValue)
-        case .string(let s): bytes.append(SnapshotFormat.Tag.string.rawValue); uleb(s.raw)
-        case .object(let o): bytes.append(SnapshotFormat.Tag.object.rawValue); uleb(o.raw)
+        case .undefined: u8(SnapshotFormat.Tag.undefined.rawValue)
+        case .null: u8(SnapshotFormat.Tag.null.rawValue)
+        case .bool(let b): u8(b ? SnapshotFormat.Tag.true.rawValue : SnapshotFormat.Tag.false.rawValue)
+        case .empty: u8(SnapshotFormat.Tag.empty.rawValue)
+        case .string(let s): u8(SnapshotFormat.Tag.string.rawValue); uleb(s.raw)
+        case .object(let o): u8(SnapshotFormat.Tag.object.rawValue); uleb(o.raw)
         case .number(let d): number(d)
         }
     }
 
-    @inline(__always) mutating func number(_ d: Double) {
+    @inline(__always) func number(_ d: Double) {
         let limit = 9_007_199_254_740_992.0 // 2^53
         if d == d.rounded(.towardZero), abs(d) < limit, !(d == 0 && d.sign == .minus) {
             if d >= 0 {
-                bytes.append(SnapshotFormat.Tag.uint.rawValue); uleb(UInt64(d))
+                u8(SnapshotFormat.Tag.uint.rawValue); uleb(UInt64(d))
             } else {
-                bytes.append(SnapshotFormat.Tag.negint.rawValue); uleb(UInt64(-d))
+                u8(SnapshotFormat.Tag.negint.rawValue); uleb(UInt64(-d))
             }
         } else {
-            bytes.append(SnapshotFormat.Tag.double.rawValue); u64(d.bitPattern)
+            u8(SnapshotFormat.Tag.double.rawValue); u64(d.bitPattern)
         }
     }
 
     /// A host value, iteratively (explicit stack: nesting depth costs heap, not Swift stack).
-    mutating func hostValue(_ root: HostValue) {
+    func hostValue(_ root: HostValue) {
         enum Item { case value(HostValue), key(String) }
         var work: [Item] = [.value(root)]
         while let item = work.popLast() {
@@ -103,15 +171,15 @@ struct SnapshotWriter {
     }
 
     /// Starts a section: tag and a 4-byte length patched by `endSection`.
-    mutating func beginSection(_ s: SnapshotFormat.Section) -> Int {
+    func beginSection(_ s: SnapshotFormat.Section) -> Int {
         u8(s.rawValue)
         u32(0)
-        return bytes.count
+        return count
     }
 
-    mutating func endSection(_ start: Int) {
-        let n = UInt32(truncatingIfNeeded: bytes.count - start)
-        for i in 0..<4 { bytes[start - 4 + i] = UInt8(truncatingIfNeeded: n >> (8 * UInt32(i))) }
+    func endSection(_ start: Int) {
+        let n = UInt32(truncatingIfNeeded: count - start)
+        for i in 0..<4 { patch(start - 4 + i, UInt8(truncatingIfNeeded: n >> (8 * UInt32(i)))) }
     }
 }
 
@@ -134,17 +202,17 @@ enum SnapshotEncoder {
             throw .tooLarge("\(vm.sp) stack values, the cap is \(limits.maxStackValues)")
         }
 
-        var w = SnapshotWriter(capacity: SnapshotFormat.headerSize + heap.objects.count * 24 + heap.strings.count * 12 + 4096)
+        let w = SnapshotWriter(capacity: SnapshotFormat.headerSize + heap.objects.count * 24 + heap.strings.count * 12 + 4096)
         // Header; payload length and checksum are patched at the end.
-        w.bytes.append(contentsOf: SnapshotFormat.magic)
+        w.append(contentsOf: SnapshotFormat.magic)
         w.u16(SnapshotFormat.version)
         w.u16(UInt16(SnapshotFormat.headerSize))
         w.u32(engineABIVersion)
         w.u64(SnapshotFormat.floatCheckBits)
-        w.bytes.append(contentsOf: vm.programHash)
+        w.append(contentsOf: vm.programHash)
         w.u64(0)
         w.u32(0)
-        precondition(w.bytes.count == SnapshotFormat.headerSize)
+        precondition(w.count == SnapshotFormat.headerSize)
 
         // Natives used by the heap, in order of first appearance (object id order).
         var nativeSlot = [Int32](repeating: -1, count: Natives.table.count)
@@ -179,11 +247,7 @@ enum SnapshotEncoder {
                 w.u8(bits)
                 if bits & SnapshotFormat.StringBits.atomRef != 0 { w.uleb(atom) }
                 w.uleb(units.count)
-                if latin1 {
-                    for u in units { w.bytes.append(UInt8(truncatingIfNeeded: u)) }
-                } else {
-                    for u in units { w.bytes.append(UInt8(truncatingIfNeeded: u)); w.bytes.append(UInt8(truncatingIfNeeded: u >> 8)) }
-                }
+                if latin1 { w.latin1(units) } else { w.utf16(units) }
             }
         }
         w.endSection(s)
@@ -209,12 +273,18 @@ enum SnapshotEncoder {
             w.u8(has)
             if has & SnapshotFormat.Has.proto != 0 { w.uleb(proto.raw) }
             if has & SnapshotFormat.Has.props != 0 {
-                let n = min(objs[i].keys.count, objs[i].values.count, objs[i].attributes.count)
-                w.uleb(n)
-                for k in 0..<n {
-                    w.uleb(objs[i].keys[k].raw)
-                    w.u8(objs[i].attributes[k].rawValue)
-                    w.value(objs[i].values[k])
+                objs[i].keys.withUnsafeBufferPointer { keys in
+                    objs[i].values.withUnsafeBufferPointer { values in
+                        objs[i].attributes.withUnsafeBufferPointer { attrs in
+                            let n = min(keys.count, values.count, attrs.count)
+                            w.uleb(n)
+                            for k in 0..<n {
+                                w.uleb(keys[k].raw)
+                                w.u8(attrs[k].rawValue)
+                                w.value(values[k])
+                            }
+                        }
+                    }
                 }
             }
             if has & SnapshotFormat.Has.elements != 0 {
@@ -307,15 +377,13 @@ enum SnapshotEncoder {
         w.endSection(s)
 
         // Patch payload length and checksum.
-        let payload = w.bytes.count - SnapshotFormat.headerSize
-        if w.bytes.count > limits.maxBytes {
-            throw .tooLarge("\(w.bytes.count) bytes, the cap is \(limits.maxBytes)")
+        let payload = w.count - SnapshotFormat.headerSize
+        if w.count > limits.maxBytes {
+            throw .tooLarge("\(w.count) bytes, the cap is \(limits.maxBytes)")
         }
-        let crc = w.bytes.withUnsafeBufferPointer {
-            CRC32C.checksum(UnsafeBufferPointer(rebasing: $0[SnapshotFormat.headerSize...]))
-        }
-        for i in 0..<8 { w.bytes[52 + i] = UInt8(truncatingIfNeeded: UInt64(payload) >> (8 * UInt64(i))) }
-        for i in 0..<4 { w.bytes[60 + i] = UInt8(truncatingIfNeeded: crc >> (8 * UInt32(i))) }
+        let crc = w.checksum(from: SnapshotFormat.headerSize)
+        for i in 0..<8 { w.patch(52 + i, UInt8(truncatingIfNeeded: UInt64(payload) >> (8 * UInt64(i)))) }
+        for i in 0..<4 { w.patch(60 + i, UInt8(truncatingIfNeeded: crc >> (8 * UInt32(i)))) }
         return w.bytes
     }
 }

@@ -127,8 +127,9 @@ public final class VM {
     init(limits: EngineLimits, consoleMode: ConsoleMode, restoring restoredHeap: Heap?) throws {
         self.limits = limits
         self.consoleMode = consoleMode
-        var h = restoredHeap ?? Heap()
-        if restoredHeap != nil { h.rebuildAtomTable() }
+        let restoring = restoredHeap != nil
+        var h = (consume restoredHeap) ?? Heap() // uniquely owned: no copy-on-write copy below
+        if restoring { h.rebuildAtomTable() }
         atoms = CommonAtoms(&h)
         charAtoms = (0..<128).map { h.internPinned(String(UnicodeScalar(UInt8($0)))) }
         typeAtoms = TypeAtoms(object: h.internPinned("object"), boolean: h.internPinned("boolean"),
@@ -141,7 +142,7 @@ public final class VM {
         stackCapacity = 4096
         stack = .allocate(capacity: stackCapacity)
         stack.initialize(repeating: .undefined, count: stackCapacity)
-        if restoredHeap == nil { try createRealm() } else { link(try Prelude.compiled()) }
+        if restoring { link(try Prelude.compiled()) } else { try createRealm() }
     }
 
     deinit {

@@ -50,7 +50,7 @@ enum SnapshotTestRunner {
     /// encode → bytes → decode into a fresh VM. Past `window` instructions the slices
     /// grow to 997 (restores still happen), which keeps k = 1 affordable in debug builds.
     static func run(_ source: String, restoreEvery: Int? = nil, maxInstructions: UInt64 = 50_000_000,
-                    gcInterval: Int = 300, window: UInt64 = 4_000) throws -> SnapshotRunOutcome {
+                    gcInterval: Int = 300, window: UInt64 = 2_000) throws -> SnapshotRunOutcome {
         let program = try compileProgram(source)
         let sink = SnapshotLineSink()
         var limits = EngineLimits()
