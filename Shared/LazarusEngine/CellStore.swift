@@ -50,6 +50,9 @@ public struct CellStore<Element>: RandomAccessCollection, MutableCollection, @un
 
     public var startIndex: Int { 0 }
     public var endIndex: Int { buffer.count }
+    /// O(1) without going through the generic `distance(from:to:)` (which builds tuple
+    /// metadata on every call in unspecialized code: it dominated snapshot decoding).
+    public var count: Int { buffer.count }
     @inline(__always) public func index(after i: Int) -> Int { i + 1 }
     @inline(__always) public func index(before i: Int) -> Int { i - 1 }
 
