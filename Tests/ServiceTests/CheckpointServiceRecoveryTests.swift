@@ -102,17 +102,21 @@ extension CheckpointServiceTests {
         let first = try h.startService()
         let ids = (0..<20).map { "job-stream-\($0)" }
         let probe = h.probe
-        let sender = Task {
-            for jobId in ids {
+        // The second half is sent only after the kill, so the kill always lands mid-stream
+        // however slow the machine is.
+        func send(_ jobIds: ArraySlice<String>) async throws {
+            for jobId in jobIds {
                 try await probe.send(JobSubmission(jobId: jobId, tenant: CheckpointHarness.tenant, script: "checkpoint()"), to: LazarusTopics.jobs)
                 try await Task.sleep(for: .milliseconds(100))  // a stream, not a burst
             }
         }
+        let sender = Task { try await send(ids[..<10]) }
         let store = try h.store()
         try await waitUntil("a few submissions are registered") { try store.jobs(limit: 100).count >= 3 }
         await first.crash()
         let registeredBeforeTheKill = try store.jobs(limit: 100).count
         try await sender.value
+        try await send(ids[10...])
         #expect(registeredBeforeTheKill < ids.count, "the kill happened while submissions were still coming in")
 
         let second = try h.startService()
