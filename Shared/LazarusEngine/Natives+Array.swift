@@ -146,10 +146,12 @@ extension Natives {
     static var arrayMethodNatives: [NativeEntry] {
         [
             NativeEntry("%arrayIsConstructor", length: 1) { vm, _, args in
-                guard case .object(let o) = args[0] else { return .value(.false) }
+                guard case .object(var o) = args[0] else { return .value(.false) }
+                var depth = 0
+                while vm.heap.objects[o.index].cls == .bound && depth < 10_000 { o = vm.heap.objects[o.index].link; depth += 1 }
                 switch vm.heap.objects[o.index].cls {
                 case .native: return .value(.bool(Natives.table[Int(vm.heap.objects[o.index].code)].isConstructor))
-                case .closure, .bound: return .value(.bool(vm.heap.objects[o.index].flags.contains(.constructor)))
+                case .closure: return .value(.bool(vm.heap.objects[o.index].flags.contains(.constructor)))
                 default: return .value(.false)
                 }
             },
@@ -158,7 +160,7 @@ extension Natives {
                 guard case .object(let o) = args[0] else { throw vm.typeError("CreateDataProperty on a non-object") }
                 let key = vm.toPropertyKeyPrimitive(args[1])
                 if let (_, attrs) = vm.getOwnProperty(o, key) {
-                    if !attrs.contains(.configurable) && !(attrs.contains(.writable) && attrs.contains(.enumerable)) {
+                    if !attrs.contains(.configurable) {
                         throw vm.typeError("Cannot redefine property: \(vm.heap.string(key))")
                     }
                 } else if !vm.heap.objects[o.index].flags.contains(.extensible) {
