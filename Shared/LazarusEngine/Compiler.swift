@@ -722,13 +722,14 @@ final class FunctionBuilder {
             // Normal completion: run finally inline.
             endTry(finTry, handler: -1)  // placeholder handler patched below
             let firstHandlerIndex = handlers.count - tries[finTry].segments.count
+            let endHandlerIndex = handlers.count  // handlers of try statements inside the finally body come after
             let fsc = enterScope(ScopeKey(ScopeTag.finallyBlock, s.range))
             try hoistFunctions(fin)
             for x in fin { try statement(x) }
             exitScope(fsc)
             jumpOver = emit(.jump)
             let handlerPC = pc
-            for k in firstHandlerIndex..<handlers.count { handlers[k].handler = Int32(handlerPC) }
+            for k in firstHandlerIndex..<endHandlerIndex { handlers[k].handler = Int32(handlerPC) }
             depth = tries[finTry].depth + 1
             if depth > maxDepth { maxDepth = depth }
             let excTmp = temp()

@@ -141,6 +141,18 @@ struct LanguageConformanceTests {
                      console.log(k());
                      """#,
                      "f0\nf1\nf2\nr2\n2\n3\nfin\nafter"),
+        // A try/catch inside a finally block keeps its own handler (it was redirected to the
+        // finally's rethrowing handler).
+        LanguageCase("try_catch_inside_finally",
+                     #"""
+                     try { throw "ex1"; } catch (a) { console.log("c1", a); }
+                     finally { try { throw "ex2"; } catch (b) { console.log("c2", b); } }
+                     function f() { try { return "r"; } finally { try { throw 1; } catch (e) { console.log("c3", e); } } }
+                     console.log(f());
+                     try { try { throw "x"; } finally { try { throw "y"; } catch (e) { console.log("c4", e); } } }
+                     catch (e) { console.log("outer", e); }
+                     """#,
+                     "c1 ex1\nc2 ex2\nc3 1\nr\nc4 y\nouter x"),
     ]
 
     @Test(arguments: cases)
