@@ -173,6 +173,25 @@ extension Natives {
                 return .value(.true)
             },
 
+            // skip(o, i, n) / skip(o, i, -1): see Prelude+Arrays.swift.
+            NativeEntry("%arraySkipHoles", length: 3) { vm, _, args in
+                guard case .number(let di) = args[0 + 1], case .number(let dn) = args[2] else { return .value(.number(.nan)) }
+                let backward = dn < 0
+                guard case .object(let o) = args[0], vm.heap.objects[o.index].cls == .array,
+                      vm.heap.objects[o.index].keys.isEmpty, di >= 0, di < 9007199254740992, !vm.protoChainHasIndices(o) else {
+                    return .value(.number(backward ? di - 1 : di + 1))
+                }
+                let count = vm.heap.objects[o.index].elements.count
+                if backward {
+                    var j = min(Int(di) - 1, count - 1)
+                    while j >= 0 && vm.heap.objects[o.index].elements[j].isEmpty { j -= 1 }
+                    return .value(.number(Double(j)))
+                }
+                let end = Int(min(dn, Double(count)))
+                var j = Int(di) + 1
+                while j < end && vm.heap.objects[o.index].elements[j].isEmpty { j += 1 }
+                return .value(.number(j >= end ? dn : Double(j)))
+            },
             NativeEntry("Array.prototype.push", length: 1) { vm, this, args in
                 guard let o = vm.plainArray(this, mutating: true) else { return vm.slowCall("arrayPush", this, args) }
                 if vm.heap.objects[o.index].elements.count + args.count > vm.limits.maxArrayLength { throw vm.rangeError("Invalid array length") }

@@ -30,6 +30,10 @@ let preludeArrays = #"""
     if (r < 0) { r += len; return r < 0 ? 0 : r; }
     return r > len ? len : r;
   }
+  // skip(o, i, n): i is absent from o; the next index in (i, n) that may be present (n if
+  // none). skip(o, i, -1): the previous one in (-1, i) (-1 if none). Plain arrays jump
+  // over runs of holes natively; other objects step by one.
+  var skip = I.arraySkipHoles;
   function isConstructor(C) { return I.arrayIsConstructor(C); }
   function thisStr(v, m) {
     if (v === undefined || v === null) throw new TypeError("String.prototype." + m + " called on null or undefined");
@@ -242,6 +246,7 @@ let preludeArrays = #"""
     var n = lenOf(o), vals = [], undefs = 0, i, v;
     for (i = 0; i < n; i++) {
       if (i in o) { v = o[i]; if (v === undefined) undefs++; else vals.push(v); }
+      else i = skip(o, i, n) - 1;
     }
     var m = vals.length;
     if (m > 1) {
@@ -291,15 +296,15 @@ let preludeArrays = #"""
   hide(AP, "forEach", function forEach(f) {
     var o = toObj(this, "Array.prototype.forEach"), n = lenOf(o), t = opt(arguments, 1);
     callable(f);
-    if (t === undefined) { for (var i = 0; i < n; i++) { if (i in o) f(o[i], i, o); } }
-    else { for (var j = 0; j < n; j++) { if (j in o) f.call(t, o[j], j, o); } }
+    if (t === undefined) { for (var i = 0; i < n; i++) { if (i in o) f(o[i], i, o); else i = skip(o, i, n) - 1; } }
+    else { for (var j = 0; j < n; j++) { if (j in o) f.call(t, o[j], j, o); else j = skip(o, j, n) - 1; } }
   });
   hide(AP, "map", function map(f) {
     var o = toObj(this, "Array.prototype.map"), n = lenOf(o), t = opt(arguments, 1);
     callable(f);
     var r = speciesCreate(o, n);
-    if (t === undefined) { for (var i = 0; i < n; i++) { if (i in o) r[i] = f(o[i], i, o); } }
-    else { for (var j = 0; j < n; j++) { if (j in o) r[j] = f.call(t, o[j], j, o); } }
+    if (t === undefined) { for (var i = 0; i < n; i++) { if (i in o) r[i] = f(o[i], i, o); else i = skip(o, i, n) - 1; } }
+    else { for (var j = 0; j < n; j++) { if (j in o) r[j] = f.call(t, o[j], j, o); else j = skip(o, j, n) - 1; } }
     return r;
   });
   hide(AP, "filter", function filter(f) {
@@ -308,19 +313,26 @@ let preludeArrays = #"""
     var r = speciesCreate(o, 0);
     for (var i = 0; i < n; i++) {
       if (i in o) { var v = o[i]; if (t === undefined ? f(v, i, o) : f.call(t, v, i, o)) r[j++] = v; }
+      else i = skip(o, i, n) - 1;
     }
     return r;
   });
   hide(AP, "some", function some(f) {
     var o = toObj(this, "Array.prototype.some"), n = lenOf(o), t = opt(arguments, 1);
     callable(f);
-    for (var i = 0; i < n; i++) { if (i in o && (t === undefined ? f(o[i], i, o) : f.call(t, o[i], i, o))) return true; }
+    for (var i = 0; i < n; i++) {
+      if (!(i in o)) i = skip(o, i, n) - 1;
+      else if (t === undefined ? f(o[i], i, o) : f.call(t, o[i], i, o)) return true;
+    }
     return false;
   });
   hide(AP, "every", function every(f) {
     var o = toObj(this, "Array.prototype.every"), n = lenOf(o), t = opt(arguments, 1);
     callable(f);
-    for (var i = 0; i < n; i++) { if (i in o && !(t === undefined ? f(o[i], i, o) : f.call(t, o[i], i, o))) return false; }
+    for (var i = 0; i < n; i++) {
+      if (!(i in o)) i = skip(o, i, n) - 1;
+      else if (!(t === undefined ? f(o[i], i, o) : f.call(t, o[i], i, o))) return false;
+    }
     return true;
   });
   hide(AP, "find", function find(f) {
@@ -340,11 +352,11 @@ let preludeArrays = #"""
     callable(f);
     if (arguments.length > 1) acc = arguments[1];
     else {
-      while (i < n && !(i in o)) i++;
+      while (i < n && !(i in o)) i = skip(o, i, n);
       if (i >= n) throw new TypeError("Reduce of empty array with no initial value");
       acc = o[i++];
     }
-    for (; i < n; i++) { if (i in o) acc = f(acc, o[i], i, o); }
+    for (; i < n; i++) { if (i in o) acc = f(acc, o[i], i, o); else i = skip(o, i, n) - 1; }
     return acc;
   });
   hide(AP, "reduceRight", function reduceRight(f) {
@@ -352,11 +364,11 @@ let preludeArrays = #"""
     callable(f);
     if (arguments.length > 1) acc = arguments[1];
     else {
-      while (i >= 0 && !(i in o)) i--;
+      while (i >= 0 && !(i in o)) i = skip(o, i, -1);
       if (i < 0) throw new TypeError("Reduce of empty array with no initial value");
       acc = o[i--];
     }
-    for (; i >= 0; i--) { if (i in o) acc = f(acc, o[i], i, o); }
+    for (; i >= 0; i--) { if (i in o) acc = f(acc, o[i], i, o); else i = skip(o, i, -1) + 1; }
     return acc;
   });
   hide(AP, "copyWithin", function copyWithin(target, start) {
