@@ -82,6 +82,11 @@ public enum Op: UInt8, Sendable, CaseIterable {
     // Fast paths
     case incLocal                      // if register a holds a number: += 1 and jump to b; else fall through
     case nop
+    // Added after `nop` (raw values of the cases above are unchanged)
+    case toPropertyKey                 // [o k] → [o key]: TypeError when o is null/undefined, then ToPropertyKey(k) once
+    case setProtoLiteral               // [o v] → [o]: `__proto__: v` in an object literal (object or null only)
+    case mapArguments                  // [args] → []: map args[0..<min(argc, b)] to env slots a… of the current env
+    case syncArgument                  // [v args] → [v]: parameter a was assigned: mirror into a mapped args[a]
 
     /// Stack effect when execution falls through to the next instruction.
     func stackEffect(_ a: Int32) -> Int {
@@ -95,7 +100,7 @@ public enum Op: UInt8, Sendable, CaseIterable {
              .defineField, .arrayAppend, .arrayAppendSpread, .return, .jumpIfFalse, .jumpIfTrue,
              .jumpIfFalseKeep, .jumpIfTrueKeep, .jumpIfNotNullishKeep, .throw,
              .add, .sub, .mul, .div, .mod, .exp, .bitAnd, .bitOr, .bitXor, .shl, .shr, .ushr,
-             .eq, .neq, .strictEq, .strictNeq, .lt, .gt, .le, .ge, .instanceOf, .in:
+             .eq, .neq, .strictEq, .strictNeq, .lt, .gt, .le, .ge, .instanceOf, .in, .setProtoLiteral, .mapArguments, .syncArgument:
             return -1
         case .setElem, .defineFieldComputed, .callSpread, .constructSpread: return -2
         case .defineGetter, .defineSetter: return a >= 0 ? -1 : -2

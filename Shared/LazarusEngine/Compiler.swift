@@ -66,7 +66,7 @@ enum Control {
     case target(Int)           // index into FunctionBuilder.targets
     case env                   // a pushed environment
     case tryRange(Int)         // index into FunctionBuilder.tries
-    case finally([Statement], Scope, Int) // finally body, its scope, try index
+    case finally([Statement], Scope, Int, SourceRange) // finally body, its outer scope, try index, the try statement's range
 }
 
 struct BreakTarget {
@@ -205,6 +205,15 @@ final class FunctionBuilder {
                 emit(.getLocal, Int32(restRegister)); initialize(rb)
             }
         }
+        if ctx.mappedArguments, let ab = ctx.argumentsBinding {
+            // Parameters live in consecutive environment slots (declared first, all captured).
+            var slots: [Int] = []
+            for p in f.params { if let b = fs.bindings[p.name], case .env(let k) = b.location { slots.append(k) } }
+            if slots.count == f.params.count, let first = slots.first, slots == Array(first..<(first + slots.count)) {
+                loadBinding(ab)
+                emit(.mapArguments, Int32(first), Int32(slots.count))
+            }
+        }
         if let tb = ctx.thisBinding { emit(.loadThis); initialize(tb) }
         if let n = f.name, let cb = fs.bindings[n], cb.kind == .callee { emit(.loadCallee); initialize(cb) }
         clearLexicals(fs)
@@ -219,6 +228,17 @@ final class FunctionBuilder {
             store(p.name, p.range)
             emit(.pop)
             patch(skip, to: pc)
+        }
+        let bodyKey = ScopeKey(ScopeTag.functionBody, f.range)
+        if let bs = unit.resolution.scopes[bodyKey] {
+            // Separate var scope after parameter expressions: body vars named like a
+            // parameter (or `arguments`) start with its value.
+            _ = enterScope(bodyKey)
+            for b in bs.ordered where b.kind == .var {
+                guard let pb = fs.bindings[b.name], pb.kind == .param || pb.kind == .rest || pb.kind == .arguments else { continue }
+                loadBinding(pb)
+                initialize(b)
+            }
         }
         try hoistFunctions(f.body)
         for s in f.body { try statement(s) }
@@ -256,7 +276,11 @@ final class FunctionBuilder {
             if let b = Resolver.resolve(n, from: scope), case .global = b.location {
                 emit(.declareGlobalFunction, str(n))
             } else if let b = Resolver.resolve(n, from: scope) {
-                initialize(b)
+                if b.kind == .param && b.scope.function.mappedArguments {
+                    emit(.dup); initialize(b); syncMappedArgument(b); emit(.pop)
+                } else {
+                    initialize(b)
+                }
             } else {
                 emit(.declareGlobalFunction, str(n))
             }
@@ -327,6 +351,15 @@ final class FunctionBuilder {
         }
     }
 
+    /// Pushes a binding's value (no TDZ check: parameters and vars only).
+    func loadBinding(_ b: Binding) {
+        switch b.location {
+        case .register(let reg): emit(.getLocal, Int32(reg))
+        case .env(let slot): emit(.getEnv, hops(to: b.scope), Int32(slot), c: name16(b.name))
+        case .global, .unassigned: emit(.getGlobal, str(b.name), unit.newCacheSlot())
+        }
+    }
+
     /// Assignment: the value stays on the stack.
     func store(_ name: String, _ r: SourceRange) {
         mark(r)
@@ -352,6 +385,15 @@ final class FunctionBuilder {
         case .global, .unassigned:
             emit(strict ? .setGlobalStrict : .setGlobal, str(name), unit.newCacheSlot())
         }
+        syncMappedArgument(b)
+    }
+
+    /// After a store to a parameter of a function with a mapped arguments object
+    /// (value on the stack): mirror it into `arguments[i]`.
+    func syncMappedArgument(_ b: Binding) {
+        guard b.kind == .param, b.scope.function.mappedArguments, let ab = b.scope.function.argumentsBinding else { return }
+        loadBinding(ab)
+        emit(.syncArgument, Int32(b.paramIndex))
     }
 
     /// Declaration initialization: pops the value.
@@ -453,7 +495,9 @@ final class FunctionBuilder {
         case .forIn(let b, let o, let body), .forOf(let b, let o, let body):
             var isIn = false
             if case .forIn = s.kind { isIn = true }
+            let head = enterScope(ScopeKey(ScopeTag.forHead, s.range))
             try expression(o)
+            exitScope(head)
             mark(s.range)
             emit(isIn ? .forInPrepare : .forOfPrepare)
             let top = pc
@@ -576,12 +620,16 @@ final class FunctionBuilder {
             switch saved[i] {
             case .env: emit(.popEnv)
             case .tryRange(let t): suspendRange(t)
-            case .finally(let body, let sc, let t):
+            case .finally(let body, let sc, let t, let range):
                 suspendRange(t)
                 controls = Array(saved[0..<i])
                 scope = sc
                 let d = depth
+                // The inlined copy gets the finally block's own lexical scope and hoisted functions.
+                let fsc = enterScope(ScopeKey(ScopeTag.finallyBlock, range))
+                try? hoistFunctions(body)
                 for x in body { try? statement(x) }
+                exitScope(fsc)
                 depth = d
             case .target: break
             }
@@ -637,7 +685,7 @@ final class FunctionBuilder {
         var finTry = -1
         if let fin {
             finTry = beginTry()
-            controls.append(.finally(fin, outerScope, finTry))
+            controls.append(.finally(fin, outerScope, finTry, s.range))
         }
         var catchTry = -1
         if c != nil {
@@ -674,13 +722,14 @@ final class FunctionBuilder {
             // Normal completion: run finally inline.
             endTry(finTry, handler: -1)  // placeholder handler patched below
             let firstHandlerIndex = handlers.count - tries[finTry].segments.count
+            let endHandlerIndex = handlers.count  // handlers of try statements inside the finally body come after
             let fsc = enterScope(ScopeKey(ScopeTag.finallyBlock, s.range))
             try hoistFunctions(fin)
             for x in fin { try statement(x) }
             exitScope(fsc)
             jumpOver = emit(.jump)
             let handlerPC = pc
-            for k in firstHandlerIndex..<handlers.count { handlers[k].handler = Int32(handlerPC) }
+            for k in firstHandlerIndex..<endHandlerIndex { handlers[k].handler = Int32(handlerPC) }
             depth = tries[finTry].depth + 1
             if depth > maxDepth { maxDepth = depth }
             let excTmp = temp()
@@ -840,6 +889,10 @@ final class FunctionBuilder {
             emit(.newObject)
             for p in props {
                 switch (p.kind, p.key) {
+                case (.initializer, .name(let n)) where n == "__proto__" && !p.isShorthand && !p.isMethod:
+                    // `__proto__: v` sets the prototype (B.3.1); shorthand, methods and computed keys don't.
+                    try expression(p.value)
+                    emit(.setProtoLiteral)
                 case (.initializer, .name(let n)):
                     try expression(p.value, name: n)
                     emit(.defineField, str(n))
@@ -906,8 +959,9 @@ final class FunctionBuilder {
             case .index(let o, let k):
                 try expression(o)
                 try expression(k)
-                emit(.dup2)
                 mark(target.range)
+                emit(.toPropertyKey)  // base checked, key converted once (get and set share it)
+                emit(.dup2)
                 emit(.getElem)
                 emit(.toNumeric)
                 if isPrefix { emit(step); emit(.setElem) } else {
@@ -1038,6 +1092,8 @@ final class FunctionBuilder {
             try expression(o)
             try expression(k)
             if let bin {
+                mark(target.range)
+                emit(.toPropertyKey)  // base checked, key converted once (get and set share it)
                 emit(.dup2)
                 mark(target.range)
                 emit(.getElem)

@@ -146,10 +146,12 @@ extension Natives {
     static var arrayMethodNatives: [NativeEntry] {
         [
             NativeEntry("%arrayIsConstructor", length: 1) { vm, _, args in
-                guard case .object(let o) = args[0] else { return .value(.false) }
+                guard case .object(var o) = args[0] else { return .value(.false) }
+                var depth = 0
+                while vm.heap.objects[o.index].cls == .bound && depth < 10_000 { o = vm.heap.objects[o.index].link; depth += 1 }
                 switch vm.heap.objects[o.index].cls {
                 case .native: return .value(.bool(Natives.table[Int(vm.heap.objects[o.index].code)].isConstructor))
-                case .closure, .bound: return .value(.bool(vm.heap.objects[o.index].flags.contains(.constructor)))
+                case .closure: return .value(.bool(vm.heap.objects[o.index].flags.contains(.constructor)))
                 default: return .value(.false)
                 }
             },
@@ -158,7 +160,7 @@ extension Natives {
                 guard case .object(let o) = args[0] else { throw vm.typeError("CreateDataProperty on a non-object") }
                 let key = vm.toPropertyKeyPrimitive(args[1])
                 if let (_, attrs) = vm.getOwnProperty(o, key) {
-                    if !attrs.contains(.configurable) && !(attrs.contains(.writable) && attrs.contains(.enumerable)) {
+                    if !attrs.contains(.configurable) {
                         throw vm.typeError("Cannot redefine property: \(vm.heap.string(key))")
                     }
                 } else if !vm.heap.objects[o.index].flags.contains(.extensible) {
@@ -171,6 +173,25 @@ extension Natives {
                 return .value(.true)
             },
 
+            // skip(o, i, n) / skip(o, i, -1): see Prelude+Arrays.swift.
+            NativeEntry("%arraySkipHoles", length: 3) { vm, _, args in
+                guard case .number(let di) = args[0 + 1], case .number(let dn) = args[2] else { return .value(.number(.nan)) }
+                let backward = dn < 0
+                guard case .object(let o) = args[0], vm.heap.objects[o.index].cls == .array,
+                      vm.heap.objects[o.index].keys.isEmpty, di >= 0, di < 9007199254740992, !vm.protoChainHasIndices(o) else {
+                    return .value(.number(backward ? di - 1 : di + 1))
+                }
+                let count = vm.heap.objects[o.index].elements.count
+                if backward {
+                    var j = min(Int(di) - 1, count - 1)
+                    while j >= 0 && vm.heap.objects[o.index].elements[j].isEmpty { j -= 1 }
+                    return .value(.number(Double(j)))
+                }
+                let end = Int(min(dn, Double(count)))
+                var j = Int(di) + 1
+                while j < end && vm.heap.objects[o.index].elements[j].isEmpty { j += 1 }
+                return .value(.number(j >= end ? dn : Double(j)))
+            },
             NativeEntry("Array.prototype.push", length: 1) { vm, this, args in
                 guard let o = vm.plainArray(this, mutating: true) else { return vm.slowCall("arrayPush", this, args) }
                 if vm.heap.objects[o.index].elements.count + args.count > vm.limits.maxArrayLength { throw vm.rangeError("Invalid array length") }

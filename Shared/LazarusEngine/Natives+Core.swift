@@ -149,6 +149,8 @@ extension Natives {
                     if case .object = v { return .call(function: .object(vm.intrinsic(.helperToString)), this: .undefined, arguments: [v]) }
                     return .value(.string(vm.toStringPrimitive(v)))
                 }
+                // `new String(object)`: ToString may run user code (Prelude+Arrays.swift).
+                if case .object = v { return .call(function: .object(vm.intrinsicHelper("stringNew")), this: .undefined, arguments: [v]) }
                 return .value(.object(try vm.toObject(.string(vm.toStringPrimitive(v)))))
             },
             NativeEntry("Number", length: 1, constructor: true, prototype: .numberPrototype) { vm, _, args in

@@ -15,6 +15,8 @@ let preludeArrays = #"""
     if (v === undefined || v === null) throw new TypeError(m + " called on null or undefined");
     return Object(v);
   }
+  // An optional argument: `arguments[i]` past the end would read Object.prototype[i].
+  function opt(a, i) { return a.length > i ? a[i] : undefined; }
   function lenOf(o) { return I.toLength(+o.length); }
   function toInt(v) {
     var n = +v;
@@ -28,6 +30,10 @@ let preludeArrays = #"""
     if (r < 0) { r += len; return r < 0 ? 0 : r; }
     return r > len ? len : r;
   }
+  // skip(o, i, n): i is absent from o; the next index in (i, n) that may be present (n if
+  // none). skip(o, i, -1): the previous one in (-1, i) (-1 if none). Plain arrays jump
+  // over runs of holes natively; other objects step by one.
+  var skip = I.arraySkipHoles;
   function isConstructor(C) { return I.arrayIsConstructor(C); }
   function thisStr(v, m) {
     if (v === undefined || v === null) throw new TypeError("String.prototype." + m + " called on null or undefined");
@@ -48,7 +54,7 @@ let preludeArrays = #"""
 
   // MARK: Array constructor functions
   hide(Array, "from", function from(items) {
-    var mapFn = arguments[1], thisArg = arguments[2], mapping = mapFn !== undefined, C = this;
+    var mapFn = opt(arguments, 1), thisArg = opt(arguments, 2), mapping = mapFn !== undefined, C = this;
     if (mapping) callable(mapFn);
     var src, k, A, n, v;
     if (typeof items === "string") {
@@ -187,7 +193,7 @@ let preludeArrays = #"""
   I.arrayIndexOf = function indexOf(x) {
     var o = toObj(this, "Array.prototype.indexOf"), n = lenOf(o);
     if (n === 0) return -1;
-    var k = toInt(arguments[1]);
+    var k = toInt(opt(arguments, 1));
     if (k >= n) return -1;
     if (k < 0) { k += n; if (k < 0) k = 0; }
     for (; k < n; k++) { if (k in o && o[k] === x) return k; }
@@ -204,14 +210,14 @@ let preludeArrays = #"""
   I.arrayIncludes = function includes(x) {
     var o = toObj(this, "Array.prototype.includes"), n = lenOf(o);
     if (n === 0) return false;
-    var k = toInt(arguments[1]);
+    var k = toInt(opt(arguments, 1));
     if (k < 0) { k += n; if (k < 0) k = 0; }
     for (; k < n; k++) { if (sameValueZero(o[k], x)) return true; }
     return false;
   };
   I.arrayFill = function fill(value) {
     var o = toObj(this, "Array.prototype.fill"), n = lenOf(o);
-    var k = relIndex(arguments[1], n, 0), fin = relIndex(arguments[2], n, n);
+    var k = relIndex(opt(arguments, 1), n, 0), fin = relIndex(opt(arguments, 2), n, n);
     for (; k < fin; k++) o[k] = value;
     return o;
   };
@@ -240,6 +246,7 @@ let preludeArrays = #"""
     var n = lenOf(o), vals = [], undefs = 0, i, v;
     for (i = 0; i < n; i++) {
       if (i in o) { v = o[i]; if (v === undefined) undefs++; else vals.push(v); }
+      else i = skip(o, i, n) - 1;
     }
     var m = vals.length;
     if (m > 1) {
@@ -287,48 +294,55 @@ let preludeArrays = #"""
     return out;
   });
   hide(AP, "forEach", function forEach(f) {
-    var o = toObj(this, "Array.prototype.forEach"), n = lenOf(o), t = arguments[1];
+    var o = toObj(this, "Array.prototype.forEach"), n = lenOf(o), t = opt(arguments, 1);
     callable(f);
-    if (t === undefined) { for (var i = 0; i < n; i++) { if (i in o) f(o[i], i, o); } }
-    else { for (var j = 0; j < n; j++) { if (j in o) f.call(t, o[j], j, o); } }
+    if (t === undefined) { for (var i = 0; i < n; i++) { if (i in o) f(o[i], i, o); else i = skip(o, i, n) - 1; } }
+    else { for (var j = 0; j < n; j++) { if (j in o) f.call(t, o[j], j, o); else j = skip(o, j, n) - 1; } }
   });
   hide(AP, "map", function map(f) {
-    var o = toObj(this, "Array.prototype.map"), n = lenOf(o), t = arguments[1];
+    var o = toObj(this, "Array.prototype.map"), n = lenOf(o), t = opt(arguments, 1);
     callable(f);
     var r = speciesCreate(o, n);
-    if (t === undefined) { for (var i = 0; i < n; i++) { if (i in o) r[i] = f(o[i], i, o); } }
-    else { for (var j = 0; j < n; j++) { if (j in o) r[j] = f.call(t, o[j], j, o); } }
+    if (t === undefined) { for (var i = 0; i < n; i++) { if (i in o) r[i] = f(o[i], i, o); else i = skip(o, i, n) - 1; } }
+    else { for (var j = 0; j < n; j++) { if (j in o) r[j] = f.call(t, o[j], j, o); else j = skip(o, j, n) - 1; } }
     return r;
   });
   hide(AP, "filter", function filter(f) {
-    var o = toObj(this, "Array.prototype.filter"), n = lenOf(o), t = arguments[1], j = 0;
+    var o = toObj(this, "Array.prototype.filter"), n = lenOf(o), t = opt(arguments, 1), j = 0;
     callable(f);
     var r = speciesCreate(o, 0);
     for (var i = 0; i < n; i++) {
       if (i in o) { var v = o[i]; if (t === undefined ? f(v, i, o) : f.call(t, v, i, o)) r[j++] = v; }
+      else i = skip(o, i, n) - 1;
     }
     return r;
   });
   hide(AP, "some", function some(f) {
-    var o = toObj(this, "Array.prototype.some"), n = lenOf(o), t = arguments[1];
+    var o = toObj(this, "Array.prototype.some"), n = lenOf(o), t = opt(arguments, 1);
     callable(f);
-    for (var i = 0; i < n; i++) { if (i in o && (t === undefined ? f(o[i], i, o) : f.call(t, o[i], i, o))) return true; }
+    for (var i = 0; i < n; i++) {
+      if (!(i in o)) i = skip(o, i, n) - 1;
+      else if (t === undefined ? f(o[i], i, o) : f.call(t, o[i], i, o)) return true;
+    }
     return false;
   });
   hide(AP, "every", function every(f) {
-    var o = toObj(this, "Array.prototype.every"), n = lenOf(o), t = arguments[1];
+    var o = toObj(this, "Array.prototype.every"), n = lenOf(o), t = opt(arguments, 1);
     callable(f);
-    for (var i = 0; i < n; i++) { if (i in o && !(t === undefined ? f(o[i], i, o) : f.call(t, o[i], i, o))) return false; }
+    for (var i = 0; i < n; i++) {
+      if (!(i in o)) i = skip(o, i, n) - 1;
+      else if (!(t === undefined ? f(o[i], i, o) : f.call(t, o[i], i, o))) return false;
+    }
     return true;
   });
   hide(AP, "find", function find(f) {
-    var o = toObj(this, "Array.prototype.find"), n = lenOf(o), t = arguments[1];
+    var o = toObj(this, "Array.prototype.find"), n = lenOf(o), t = opt(arguments, 1);
     callable(f);
     for (var i = 0; i < n; i++) { var v = o[i]; if (t === undefined ? f(v, i, o) : f.call(t, v, i, o)) return v; }
     return undefined;
   });
   hide(AP, "findIndex", function findIndex(f) {
-    var o = toObj(this, "Array.prototype.findIndex"), n = lenOf(o), t = arguments[1];
+    var o = toObj(this, "Array.prototype.findIndex"), n = lenOf(o), t = opt(arguments, 1);
     callable(f);
     for (var i = 0; i < n; i++) { if (t === undefined ? f(o[i], i, o) : f.call(t, o[i], i, o)) return i; }
     return -1;
@@ -338,11 +352,11 @@ let preludeArrays = #"""
     callable(f);
     if (arguments.length > 1) acc = arguments[1];
     else {
-      while (i < n && !(i in o)) i++;
+      while (i < n && !(i in o)) i = skip(o, i, n);
       if (i >= n) throw new TypeError("Reduce of empty array with no initial value");
       acc = o[i++];
     }
-    for (; i < n; i++) { if (i in o) acc = f(acc, o[i], i, o); }
+    for (; i < n; i++) { if (i in o) acc = f(acc, o[i], i, o); else i = skip(o, i, n) - 1; }
     return acc;
   });
   hide(AP, "reduceRight", function reduceRight(f) {
@@ -350,16 +364,16 @@ let preludeArrays = #"""
     callable(f);
     if (arguments.length > 1) acc = arguments[1];
     else {
-      while (i >= 0 && !(i in o)) i--;
+      while (i >= 0 && !(i in o)) i = skip(o, i, -1);
       if (i < 0) throw new TypeError("Reduce of empty array with no initial value");
       acc = o[i--];
     }
-    for (; i >= 0; i--) { if (i in o) acc = f(acc, o[i], i, o); }
+    for (; i >= 0; i--) { if (i in o) acc = f(acc, o[i], i, o); else i = skip(o, i, -1) + 1; }
     return acc;
   });
   hide(AP, "copyWithin", function copyWithin(target, start) {
     var o = toObj(this, "Array.prototype.copyWithin"), n = lenOf(o);
-    var to = relIndex(target, n, 0), from = relIndex(start, n, 0), fin = relIndex(arguments[2], n, n);
+    var to = relIndex(target, n, 0), from = relIndex(start, n, 0), fin = relIndex(opt(arguments, 2), n, n);
     var count = Math.min(fin - from, n - to), dir = 1;
     if (from < to && to < from + count) { dir = -1; from += count - 1; to += count - 1; }
     for (; count > 0; count--, from += dir, to += dir) {
@@ -367,6 +381,30 @@ let preludeArrays = #"""
     }
     return o;
   });
+
+  // Array iterators (keys/values/entries): objects with a `next` method. Iteration
+  // protocols (Symbol.iterator) are not in version 1; for…of over arrays is the VM's.
+  var arrayIteratorProto = {};
+  hide(arrayIteratorProto, "next", function next() {
+    var it = this, o = it === undefined || it === null ? undefined : it.$$iterated;
+    if (!isObject(it) || !("$$kind" in it)) throw new TypeError("next method called on an incompatible receiver");
+    if (o === undefined) return { value: undefined, done: true };
+    var i = it.$$next;
+    if (i >= lenOf(o)) { I.defineHidden(it, "$$iterated", undefined); return { value: undefined, done: true }; }
+    I.defineHidden(it, "$$next", i + 1);
+    var kind = it.$$kind;
+    return { value: kind === "keys" ? i : kind === "values" ? o[i] : [i, o[i]], done: false };
+  });
+  function arrayIterator(o, kind) {
+    var it = Object.create(arrayIteratorProto);
+    I.defineHidden(it, "$$iterated", o);
+    I.defineHidden(it, "$$next", 0);
+    I.defineHidden(it, "$$kind", kind);
+    return it;
+  }
+  hide(AP, "keys", function keys() { return arrayIterator(toObj(this, "Array.prototype.keys"), "keys"); });
+  hide(AP, "values", function values() { return arrayIterator(toObj(this, "Array.prototype.values"), "values"); });
+  hide(AP, "entries", function entries() { return arrayIterator(toObj(this, "Array.prototype.entries"), "entries"); });
 
   // MARK: String methods written in JS
   // Natives whose arguments need a user conversion (an object with toString/valueOf, or
@@ -381,9 +419,12 @@ let preludeArrays = #"""
     trim: "", trimStart: "", trimEnd: ""
   };
   for (var sk in strKinds) strNat[sk] = SP[sk];
+  I.stringNew = function (v) { return Object(String(v)); };
   I.stringSlow = function (name) {
     var s = thisStr(this, name);
     var kinds = strKinds[name], args = [];
+    // split converts its limit before its separator.
+    if (name === "split" && arguments.length > 2 && isObject(arguments[2])) return strNat.split.call(s, arguments[1], +arguments[2]);
     for (var i = 1; i < arguments.length; i++) {
       var a = arguments[i], k = kinds === "*" ? "s" : kinds.charAt(i - 1);
       if (typeof a === "object" && a !== null || typeof a === "function") {
@@ -408,6 +449,20 @@ let preludeArrays = #"""
     }
     return out + replacement.slice(i);
   }
+  // match/search: RegExp is not in version 1, so the pattern is matched literally
+  // (ToString of the argument, undefined = the empty pattern).
+  function literalPattern(p) { return p === undefined ? "" : String(p); }
+  hide(SP, "match", function match(regexp) {
+    var s = thisStr(this, "match"), p = literalPattern(regexp), i = s.indexOf(p);
+    if (i < 0) return null;
+    var r = [p];
+    r.index = i; r.input = s; r.groups = undefined;
+    return r;
+  });
+  hide(SP, "search", function search(regexp) {
+    var s = thisStr(this, "search");
+    return s.indexOf(literalPattern(regexp));
+  });
   hide(SP, "replace", function replace(searchValue, replaceValue) {
     var s = thisStr(this, "replace");
     var search = String(searchValue), fn = typeof replaceValue === "function";

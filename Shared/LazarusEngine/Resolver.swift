@@ -34,7 +34,10 @@ final class Binding {
     }
 }
 
-enum ScopeKind { case script, function, block, catchClause, switchBlock, forLoop }
+/// `functionBody`: the separate var scope of a function whose parameters have
+/// expressions (defaults): closures in the parameter list don't see body declarations.
+/// `forHead`: the TDZ scope in which a `for (let/const x in/of expr)` head expression runs.
+enum ScopeKind { case script, function, block, catchClause, switchBlock, forLoop, functionBody, forHead }
 
 /// Identifies the scope of an AST node across passes.
 struct ScopeKey: Hashable {
@@ -80,6 +83,10 @@ final class FunctionContext {
     var thisBinding: Binding?
     var paramCount = 0
     var registerCount = 0
+    /// Sloppy function with simple parameters that uses `arguments`: the arguments object
+    /// is mapped to the parameters (all of them, and the arguments binding, live in the
+    /// environment; see `VM.mapArguments`).
+    var mappedArguments = false
     weak var parent: FunctionContext?
     init(node: FunctionNode?, isArrow: Bool, isStrict: Bool, parent: FunctionContext?) {
         self.node = node
@@ -98,7 +105,7 @@ final class Resolution {
 
 enum ScopeTag {
     static let function: UInt8 = 1, block: UInt8 = 2, catchClause: UInt8 = 3, switchBlock: UInt8 = 4, forLoop: UInt8 = 5
-    static let tryBlock: UInt8 = 6, finallyBlock: UInt8 = 7
+    static let tryBlock: UInt8 = 6, finallyBlock: UInt8 = 7, functionBody: UInt8 = 8, forHead: UInt8 = 9
 }
 
 /// Pass 1 over a program: builds scopes, declares bindings with hoisting, resolves every
@@ -243,7 +250,7 @@ struct Resolver {
                 // A var may not cross a block that declares the same name lexically.
                 for decl in d.declarators {
                     var sc: Scope? = scope
-                    while let c = sc, c.kind != .function, c.kind != .script {
+                    while let c = sc, c.kind != .function, c.kind != .functionBody, c.kind != .script {
                         if let b = c.bindings[decl.name], b.kind.isLexical || (b.kind == .function && c.kind == .block) {
                             throw redeclared(decl.name, decl.nameRange)
                         }
@@ -286,8 +293,10 @@ struct Resolver {
             case .declaration(let k, let name, _) where k != .var:
                 inner = newScope(.forLoop, ScopeTag.forLoop, s.range, parent: scope)
                 inner.declare(name, k == .let ? .let : .const, after: 0)
-                // The iterated expression sees the TDZ binding; fine to resolve in the outer scope.
-                try expr(o, scope)
+                // The iterated expression runs in a scope where the bound name is in its TDZ.
+                let head = newScope(.forHead, ScopeTag.forHead, s.range, parent: scope)
+                head.declare(name, k == .let ? .let : .const, after: Int.max)
+                try expr(o, head)
             case .declaration(_, let name, _):
                 _ = lookup(name, scope)
                 try expr(o, scope)
@@ -381,9 +390,33 @@ struct Resolver {
                 }
             }
         }
-        try declareBody(f.body, in: fs, functionScope: true)
-        for p in f.params { if let d = p.defaultValue { try expr(d, fs) } }
-        for s in f.body { try walk(s, fs) }
+        if f.params.contains(where: { $0.defaultValue != nil }) {
+            // Parameter expressions: the body gets its own var scope (FunctionDeclarationInstantiation
+            // step 28); `arguments` is then created unless a parameter is named so.
+            let bs = newScope(.functionBody, ScopeTag.functionBody, f.range, parent: fs)
+            try declareBody(f.body, in: bs, functionScope: true)
+            for p in f.params { if let d = p.defaultValue { try expr(d, fs) } }
+            for s in f.body { try walk(s, bs) }
+            if !isArrow, let b = bs.bindings["arguments"], b.kind == .var, fs.bindings["arguments"] == nil {
+                // `var arguments` in the body starts out as the arguments object.
+                lookup("arguments", fs)
+            }
+        } else {
+            try declareBody(f.body, in: fs, functionScope: true)
+            for p in f.params { if let d = p.defaultValue { try expr(d, fs) } }
+            for s in f.body { try walk(s, fs) }
+            if !isArrow, let b = fs.bindings["arguments"], b.kind == .var, ctx.argumentsBinding == nil {
+                // `var arguments` doesn't suppress the arguments object: it is its binding.
+                ctx.argumentsBinding = b
+            }
+        }
+        if !f.isStrict && !isArrow && f.hasSimpleParameterList && ctx.paramCount > 0 && ctx.paramCount <= 32,
+           let ab = ctx.argumentsBinding, ab.scope === fs, Set(f.params.map(\.name)).count == f.params.count,
+           f.params.allSatisfy({ fs.bindings[$0.name]?.kind == .param }) {
+            ctx.mappedArguments = true
+            for p in f.params { fs.bindings[p.name]?.captured = true }
+            ab.captured = true
+        }
     }
 
     // MARK: Expressions

@@ -49,7 +49,12 @@ extension VM {
                     a.elements = Array(UnsafeBufferPointer(start: stack + base, count: argc))
                     let aid = heap.allocate(a)
                     heap.objects[aid.index].append(atoms.length, .number(Double(argc)), .hidden)
-                    heap.objects[aid.index].append(atoms.callee, fv, .hidden)
+                    if lf.flags.contains(.strict) {
+                        // Unmapped arguments: `callee` is an accessor throwing a TypeError.
+                        heap.objects[aid.index].append(atoms.callee, .object(throwerAccessor()), [.accessor])
+                    } else {
+                        heap.objects[aid.index].append(atoms.callee, fv, .hidden)
+                    }
                     argumentsObject = .object(aid)
                 }
                 if lf.restRegister >= 0 {
@@ -115,6 +120,66 @@ extension VM {
                 throw notCallable(fv, calleeName, unit, construct: flags.contains(.construct))
             }
         }
+    }
+
+    // MARK: Mapped arguments
+    //
+    // A sloppy function with simple parameters that uses `arguments` keeps its parameters in
+    // its environment; its arguments object has `code` = bitmask of the indices still mapped,
+    // `link` = that environment, `slot0` = the environment slot of parameter 0. Both sides
+    // are kept equal by writing through: a parameter store mirrors into the element
+    // (`syncArgument`), an element write mirrors into the parameter (`argumentsElementWritten`,
+    // called by [[Set]] / [[DefineOwnProperty]]); delete and accessor / read-only redefinition
+    // unmap the index (`argumentsUnmap`).
+
+    /// Parameter `i` was assigned `v`: mirror it into a still-mapped `arguments[i]`.
+    func argumentsParameterWritten(_ a: ObjectID, _ i: Int, _ v: Value) {
+        guard heap.objects[a.index].cls == .arguments, i < 32, heap.objects[a.index].code & (1 << UInt32(i)) != 0 else { return }
+        if i < heap.objects[a.index].elements.count, !heap.objects[a.index].elements[i].isEmpty {
+            heap.objects[a.index].elements[i] = v
+            return
+        }
+        let slot = heap.objects[a.index].find(indexAtom(i))
+        if slot >= 0, !heap.objects[a.index].attributes[slot].contains(.accessor) {
+            heap.objects[a.index].values[slot] = v
+        }
+    }
+
+    /// `arguments[i]` was written (data value `v`): mirror it into a still-mapped parameter.
+    func argumentsElementWritten(_ a: ObjectID, _ i: Int, _ v: Value) {
+        let mask = heap.objects[a.index].code
+        guard mask != 0, i < 32, mask & (1 << UInt32(i)) != 0, case .number(let first) = heap.objects[a.index].slot0 else { return }
+        let env = heap.objects[a.index].link
+        guard !env.isNone, heap.objects[env.index].cls == .environment, first >= 0, first < 1e9 else { return }
+        let k = Int(first) + i
+        if k < heap.objects[env.index].elements.count { heap.objects[env.index].elements[k] = v }
+    }
+
+    /// `arguments[i]` stops being mapped (deleted, redefined as accessor or read-only).
+    func argumentsUnmap(_ a: ObjectID, _ i: Int) {
+        if i < 32 { heap.objects[a.index].code &= ~(1 << UInt32(i)) }
+    }
+
+    /// [[DefineOwnProperty]] on an arguments index succeeded: apply the mapping rules.
+    func argumentsElementDefined(_ a: ObjectID, _ i: Int, _ desc: PropertyDescriptor) {
+        guard heap.objects[a.index].code != 0 else { return }
+        if desc.isAccessor { argumentsUnmap(a, i); return }
+        if let v = desc.value { argumentsElementWritten(a, i, v) }
+        if desc.writable == false { argumentsUnmap(a, i) }
+    }
+
+    /// A fresh accessor pair whose getter and setter are %ThrowTypeError% (the getter of
+    /// `Function.prototype.caller`, installed by the prelude); undefined halves if missing.
+    func throwerAccessor() -> ObjectID {
+        var p = JSObject(cls: .accessorPair, proto: .none, flags: [])
+        let fp = intrinsic(.functionPrototype)
+        let slot = heap.objects[fp.index].find(heap.intern("caller"))
+        if slot >= 0, heap.objects[fp.index].attributes[slot].contains(.accessor),
+           case .object(let pair) = heap.objects[fp.index].values[slot] {
+            p.slot0 = heap.objects[pair.index].slot0
+            p.slot1 = heap.objects[pair.index].slot0
+        }
+        return heap.allocate(p)
     }
 
     func notCallable(_ v: Value, _ calleeName: Int32, _ unit: Int, construct: Bool) -> ThrowSignal {

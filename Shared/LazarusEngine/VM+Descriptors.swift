@@ -134,7 +134,9 @@ extension VM {
             }
         }
         if cls == .arguments, let i = indexOfKey(key), i < heap.objects[o.index].elements.count {
-            return ordinaryDefine(o, key, desc, elementIndex: i)
+            let ok = ordinaryDefine(o, key, desc, elementIndex: i)
+            if ok { argumentsElementDefined(o, i, desc) }  // mapped arguments (VM+Calls.swift)
+            return ok
         }
         if cls == .stringWrapper, case .string(let s) = heap.objects[o.index].slot0 {
             if key == atoms.length || (indexOfKey(key).map { $0 < heap.strings[s.index].units.count } ?? false) {
@@ -328,6 +330,7 @@ extension VM {
         if cls == .array {
             if frozen { heap.objects[o.index].flags.insert(.frozenElements) } else { elementsToKeys(o, [.writable, .enumerable]) }
         } else if cls == .arguments {
+            if frozen { heap.objects[o.index].code = 0 }  // read-only elements are no longer mapped
             elementsToKeys(o, frozen ? [.enumerable] : [.writable, .enumerable])
         }
         for i in heap.objects[o.index].attributes.indices {

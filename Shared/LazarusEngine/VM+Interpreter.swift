@@ -825,6 +825,36 @@ extension VM {
                         heap.objects[it.index].slot0 = .number(Double(pos + 1))
                     }
                 case .nop: break
+                case .toPropertyKey:
+                    let kv = s[sp - 1], ov = s[sp - 2]
+                    if ov.isNullish {
+                        sync()
+                        throw typeError("Cannot read properties of \(ov == .null ? "null" : "undefined") (reading '\(kv.isObject ? "object" : toSwiftString(kv))')")
+                    }
+                    if case .object = kv {
+                        sp &-= 1; self.sp = sp; sync()
+                        if try callHelper(.helperToPropertyKey, kv) != .value { reload() } else { sp = self.sp; s = stack }
+                    }
+                case .mapArguments:
+                    sp &-= 1
+                    if case .object(let a) = s[sp], heap.objects[a.index].cls == .arguments {
+                        let n = min(Int(frames[fi].argc), Int(ins.b), heap.objects[a.index].elements.count, 32)
+                        heap.objects[a.index].code = n == 0 ? 0 : UInt32.max >> UInt32(32 - n)
+                        heap.objects[a.index].link = env
+                        heap.objects[a.index].slot0 = .number(Double(ins.a))
+                    }
+                case .syncArgument:
+                    sp &-= 1
+                    if case .object(let a) = s[sp] { argumentsParameterWritten(a, Int(ins.a), s[sp - 1]) }
+                case .setProtoLiteral:
+                    sp &-= 1
+                    if case .object(let o) = s[sp - 1] {
+                        switch s[sp] {
+                        case .object(let p): heap.objects[o.index].proto = p
+                        case .null: heap.objects[o.index].proto = .none
+                        default: break
+                        }
+                    }
                 }
             }
         } catch {
@@ -887,7 +917,7 @@ extension VM {
 
 @inline(__always)
 func jsRemainder(_ x: Double, _ y: Double) -> Double {
-    if x >= 0, y > 0, x < 9.007199254740992e15, y < 9.007199254740992e15, x == x.rounded(.towardZero), y == y.rounded(.towardZero) {
+    if x > 0, y > 0, x < 9.007199254740992e15, y < 9.007199254740992e15, x == x.rounded(.towardZero), y == y.rounded(.towardZero) {
         return Double(Int64(x) % Int64(y))
     }
     return x.truncatingRemainder(dividingBy: y)

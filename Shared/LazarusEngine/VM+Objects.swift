@@ -183,6 +183,7 @@ extension VM {
             if let i = indexOfKey(key), !isKeyedElement(id, i) { try setElement(id, i, value, strict: strict); return .done }
         } else if cls == .arguments, let i = indexOfKey(key), i < heap.objects[id.index].elements.count, !heap.objects[id.index].elements[i].isEmpty {
             heap.objects[id.index].elements[i] = value
+            argumentsElementWritten(id, i, value)
             return .done
         }
         let slot = findOwn(id, key)
@@ -194,6 +195,7 @@ extension VM {
                 return .done
             }
             heap.objects[id.index].values[slot] = value
+            if cls == .arguments, let i = indexOfKey(key) { argumentsElementWritten(id, i, value) }
             return .done
         }
         // Inherited accessor or read-only property?
@@ -286,7 +288,11 @@ extension VM {
         let cls = heap.objects[id.index].cls
         if cls == .array || cls == .arguments, let i = indexOfKey(key), attrs == .default {
             let count = heap.objects[id.index].elements.count
-            if i < count { heap.objects[id.index].elements[i] = value; return }
+            if i < count {
+                heap.objects[id.index].elements[i] = value
+                if cls == .arguments { argumentsElementWritten(id, i, value) }
+                return
+            }
             if i < limits.maxArrayLength {
                 for _ in count..<i { heap.objects[id.index].elements.append(.empty) }
                 heap.objects[id.index].elements.append(value)
@@ -339,6 +345,7 @@ extension VM {
                     return false
                 }
                 heap.objects[id.index].elements[i] = .empty
+                if cls == .arguments { argumentsUnmap(id, i) }
                 return true
             }
         }
@@ -353,6 +360,7 @@ extension VM {
             return false
         }
         heap.objects[id.index].remove(at: slot)
+        if cls == .arguments, let i = indexOfKey(key) { argumentsUnmap(id, i) }
         return true
     }
 

@@ -96,6 +96,15 @@ struct BuiltinsArrayTests {
         BuiltinCase("var t = {k: 5}; console.log([1].map(function (v) { return this.k + v; }, t)[0]);", "6"),
         BuiltinCase("var o = {length: 2, 0: 'a', 1: 'b'}; console.log(Array.prototype.map.call(o, function (x) { return x.toUpperCase(); }).join(), Array.prototype.map.call('hi', function (c) { return c + c; }).join(''));", "A,B hhii"),
         BuiltinCase("try { Array.prototype.forEach.call(null, function () {}); } catch (e) { console.log(e.name); }", "TypeError"),
+        // iterators (no Symbol.iterator in v1: next() only)
+        BuiltinCase("var it = ['a', 'b'].entries(), r = it.next(); console.log(r.value.join(':'), r.done, it.next().value[1], it.next().done, [7, 8].keys().next().value, [7].values().next().value);", "0:a false b true 0 7"),
+        // optional arguments never read inherited indices
+        BuiltinCase("Object.prototype[1] = 5; var seen = []; [1, 2].forEach(function () { 'use strict'; seen.push(this === undefined ? 'u' : this); }); console.log(Array.prototype.indexOf.call({length: 2, 0: 9, 1: 5}, 5), seen.join()); delete Object.prototype[1];", "1 u,u"),
+        BuiltinCase("console.log(Array.of.call(Math.max, 1, 2).length, Array.of.call(Math.max.bind(null), 3)[0], Array.from.call(undefined, {length: 1, 0: 'z'})[0]);", "2 3 z"),
+        BuiltinCase("function T() { Object.defineProperty(this, 0, {value: 1, writable: true, enumerable: true, configurable: false}); } try { Array.of.call(T, 'x'); } catch (e) { console.log(e.name); }", "TypeError"),
+        // sparse arrays: callbacks skip runs of holes (and see elements added on the way)
+        BuiltinCase("var a = [1]; a[500000] = 2; var seen = []; a.forEach(function (v, i) { seen.push(i); if (i === 0) a[7] = 'x'; }); console.log(seen.join(), a.reduceRight(function (s, v, i) { return s + i; }, 0), a.filter(function () { return true; }).length);", "0,7,500000 500007 3"),
+        BuiltinCase("Array.prototype[3] = 'p'; var b = [0]; b.length = 6; var s = []; b.forEach(function (v, i) { s.push(i + v); }); console.log(s.join()); delete Array.prototype[3];", "0,3p"),
         // method shapes
         BuiltinCase("console.log(Array.prototype.map.length, Array.prototype.reduce.length, Array.prototype.splice.length, Array.prototype.slice.length, Array.prototype.push.length, Array.from.length, Array.of.length);", "1 1 2 2 1 1 0"),
         BuiltinCase("console.log(Object.keys(Array.prototype).length, Array.prototype.map.name, Array.prototype.indexOf.name);", "0 map indexOf"),

@@ -40,6 +40,9 @@ struct BuiltinsStringTests {
         BuiltinCase("try { String.prototype.trim.call(null); } catch (e) { console.log(e.name); } try { String.prototype.toString.call({}); } catch (e) { console.log(e.name); }", "TypeError\nTypeError"),
         BuiltinCase("var w = new String('abc'); console.log(w.valueOf() === 'abc', w.toString(), w.charAt(1), w.length, w[2], typeof w.valueOf());", "true abc b 3 c string"),
         BuiltinCase("console.log(String.raw({raw: ['x', 'y', 'z']}, 1), String.raw({raw: {length: 0}}) === '');", "x1yz true"),
+        BuiltinCase("var o = {toString: function () { return 'ts'; }}; var w = new String(o); console.log(typeof w, w.length, w + '!', new String([1, 2]).valueOf());", "object 2 ts! 1,2"),
+        BuiltinCase("var log = []; try { 'a,b'.split({toString: function () { log.push('sep'); throw 1; }}, {valueOf: function () { log.push('lim'); throw 2; }}); } catch (e) { log.push(e); } console.log(log.join());", "lim,2"),
+        BuiltinCase("var m = 'a1b1'.match(1); console.log(m[0], m.index, m.input, m.length, 'abc'.match('x'), 'abc'.search('c'), ''.search(), new String('x y').search({toString: function () { return ' '; }}));", "1 1 a1b1 1 null 2 0 1"),
         // shapes
         BuiltinCase("console.log(String.prototype.slice.length, String.prototype.split.length, String.prototype.replace.length, String.prototype.padStart.length, String.fromCharCode.length, String.prototype.trim.name);", "2 2 2 1 1 trim"),
         // concatenation and indexing in loops
