@@ -55,11 +55,15 @@ let package = Package(
             path: "Shared/LazarusService"
         ),
 
+        // MARK: - SHA-256, shared by the engine (program hash) and the object journal (request fingerprints)
+
+        .target(name: "LazarusDigest", path: "Shared/LazarusDigest"),
+
         // MARK: - Durable stores (SQLite through GRDB, no Kafka)
 
         .target(
             name: "LazarusObjectStore",
-            dependencies: ["LazarusWire", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["LazarusWire", "LazarusDigest", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Shared/LazarusObjectStore"
         ),
         .target(
@@ -71,11 +75,11 @@ let package = Package(
         // MARK: - Script engine (pure Swift, no Kafka)
 
         .target(name: "LazarusSyntax", path: "Shared/LazarusSyntax"),
-        .target(name: "LazarusEngine", dependencies: ["LazarusSyntax"], path: "Shared/LazarusEngine"),
+        .target(name: "LazarusEngine", dependencies: ["LazarusSyntax", "LazarusDigest"], path: "Shared/LazarusEngine"),
 
         // MARK: - Executables
 
-        .executableTarget(name: "script-executor", dependencies: ["LazarusService", "LazarusEngine"], path: "Services/script-executor"),
+        .executableTarget(name: "script-executor", dependencies: ["LazarusService", "LazarusEngine", "LazarusDigest"], path: "Services/script-executor"),
         .executableTarget(name: "object-proxy", dependencies: ["LazarusService"], path: "Services/object-proxy"),
         .executableTarget(name: "object-service", dependencies: ["LazarusService", "LazarusObjectStore"], path: "Services/object-service"),
         .executableTarget(name: "checkpoint-service", dependencies: ["LazarusService", "LazarusCheckpointStore"], path: "Services/checkpoint-service"),
@@ -116,6 +120,7 @@ let package = Package(
         // MARK: - Tests
 
         .testTarget(name: "LazarusKafkaTests", dependencies: ["LazarusKafka", "LazarusWire"], path: "Tests/LazarusKafkaTests"),
+        .testTarget(name: "LazarusDigestTests", dependencies: ["LazarusDigest"], path: "Tests/LazarusDigestTests"),
         .testTarget(name: "LazarusWireTests", dependencies: ["LazarusWire"], path: "Tests/LazarusWireTests"),
         .testTarget(name: "LazarusSyntaxTests", dependencies: ["LazarusSyntax"], path: "Tests/LazarusSyntaxTests"),
         .testTarget(name: "LazarusEngineTests", dependencies: ["LazarusEngine", "LazarusSyntax"], path: "Tests/LazarusEngineTests"),

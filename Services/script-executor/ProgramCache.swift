@@ -1,5 +1,6 @@
 import LazarusEngine
 import LazarusSyntax
+import LazarusDigest
 
 /// Compiled programs by the SHA-256 of their source, least recently used evicted first.
 /// Compile errors are cached too (a broken script is compiled once, however often it is run).

@@ -1,4 +1,5 @@
 import LazarusSyntax
+import LazarusDigest
 
 // MARK: - CompiledProgram: canonical bytes and program hash
 

@@ -1,4 +1,5 @@
 import LazarusSyntax
+import LazarusDigest
 
 // MARK: - The prelude: library code written in JavaScript
 //

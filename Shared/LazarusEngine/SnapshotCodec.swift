@@ -1,3 +1,4 @@
+import LazarusDigest
 // MARK: - Snapshot codec: the public surface and the format constants
 //
 // A snapshot is the whole VM state as bytes (docs/SNAPSHOT.md): a 64-byte header

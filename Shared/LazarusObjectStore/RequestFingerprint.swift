@@ -1,4 +1,5 @@
 import LazarusWire
+import LazarusDigest
 
 /// The journal's fingerprint of a host call: SHA-256 over a canonical binary encoding of
 /// `tenant`, `op` and `args` (not `jobId`, `seq` — they are the journal key — nor `epoch`,

@@ -1,7 +1,8 @@
-/// SHA-256 (FIPS 180-4), enough to fingerprint journaled requests without a crypto package.
+/// SHA-256 (FIPS 180-4), small and dependency-free: the engine's program hash and the object
+/// journal's request fingerprints, without a crypto package.
 ///
-/// Not constant-time and not meant for secrets: the journal uses it only to tell whether a
-/// replayed call is the same call as the one journaled under its `(jobId, seq)`.
+/// Not constant-time and not meant for secrets: both uses only tell whether two byte strings
+/// are the same (a snapshot's program, a replayed call).
 public struct SHA256: Sendable {
     private var state: [UInt32] = [
         0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a,
@@ -20,10 +21,19 @@ public struct SHA256: Sendable {
 
     /// The digest of `bytes` as 64 lowercase hex digits.
     public static func hexDigest<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        hash(bytes).map { byte in
-            let hex = Array("0123456789abcdef")
-            return String([hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-        }.joined()
+        hex(hash(bytes))
+    }
+
+    /// Any byte string (usually a digest) as lowercase hex digits.
+    public static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef")
+        var text = ""
+        text.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0xF)])
+        }
+        return text
     }
 
     public mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
