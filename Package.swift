@@ -62,13 +62,18 @@ let package = Package(
         // MARK: - Durable stores (SQLite through GRDB, no Kafka)
 
         .target(
+            name: "LazarusSQLite",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            path: "Shared/LazarusSQLite"
+        ),
+        .target(
             name: "LazarusObjectStore",
-            dependencies: ["LazarusWire", "LazarusDigest", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["LazarusWire", "LazarusDigest", "LazarusSQLite", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Shared/LazarusObjectStore"
         ),
         .target(
             name: "LazarusCheckpointStore",
-            dependencies: ["LazarusWire", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["LazarusWire", "LazarusSQLite", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Shared/LazarusCheckpointStore"
         ),
 

@@ -53,7 +53,7 @@ struct ObjectProxyCommand: AsyncParsableCommand {
         let processor = ProxyProcessor(router: CallRouter(limits: limits), deadLetters: DeadLetterWriter(producer: producer), logger: logger)
         let consumerOptions = KafkaConsumerOptions(groupId: "lazarus.object-proxy",
                                                    topics: [LazarusTopics.calls, LazarusTopics.objectReplies])
-        let pipeline = BatchPipelineService(
+        let pipeline = PipelineService(
             name: "calls+replies", config: config, consumerOptions: consumerOptions, producer: producer,
             processor: processor, logger: logger)
         do {

@@ -68,7 +68,7 @@ struct ObjectServiceCommand: AsyncParsableCommand {
         processor.maxRequestBytes = maxRequestBytes
         var consumerOptions = KafkaConsumerOptions(groupId: "lazarus.object-service", topics: [LazarusTopics.objectRequests])
         consumerOptions.bufferCapacity = max(512, 2 * maxBatch)
-        let pipeline = BatchPipelineService(
+        let pipeline = PipelineService(
             name: "object-requests", config: config, consumerOptions: consumerOptions, producer: producer,
             processor: processor, maxBatch: maxBatch, logger: logger)
         do {

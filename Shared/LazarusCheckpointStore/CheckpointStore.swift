@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LazarusSQLite
 import LazarusWire
 
 /// The checkpoint service's durable state: the job registry, snapshots, `sleep` timers and
@@ -17,10 +18,7 @@ public final class CheckpointStore: Sendable {
     public init(path: String, options: CheckpointStoreOptions = .init()) throws(CheckpointStoreError) {
         self.options = options
         do {
-            let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            writer = try DatabasePool(path: path, configuration: Self.configuration(options))
-            try Self.migrator.migrate(writer)
+            writer = try SQLiteFile.open(path: path, Self.settings(options), migrator: Self.migrator)
         } catch {
             throw CheckpointStoreError(.openFailed, "cannot open checkpoint store at \(path): \(error)")
         }
@@ -30,22 +28,14 @@ public final class CheckpointStore: Sendable {
     public init(inMemory options: CheckpointStoreOptions = .init()) throws(CheckpointStoreError) {
         self.options = options
         do {
-            writer = try DatabaseQueue(configuration: Self.configuration(options))
-            try Self.migrator.migrate(writer)
+            writer = try SQLiteFile.openInMemory(Self.settings(options), migrator: Self.migrator)
         } catch {
             throw CheckpointStoreError(.openFailed, "cannot open in-memory checkpoint store: \(error)")
         }
     }
 
-    private static func configuration(_ options: CheckpointStoreOptions) -> Configuration {
-        var config = Configuration()
-        config.label = "lazarus.checkpoint-store"
-        config.busyMode = .timeout(options.busyTimeout)
-        let synchronous = options.durability == .full ? "FULL" : "NORMAL"
-        config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
-        }
-        return config
+    private static func settings(_ options: CheckpointStoreOptions) -> SQLiteFile.Settings {
+        .init(label: "lazarus.checkpoint-store", durability: options.durability, busyTimeout: options.busyTimeout)
     }
 
     /// Milliseconds since the epoch, the store's unit of time.
@@ -53,18 +43,10 @@ public final class CheckpointStore: Sendable {
 
     // MARK: - Transactions
 
-    /// Runs `body` in one IMMEDIATE transaction (the write lock is taken up front, so two
-    /// processes sharing the file never deadlock upgrading a read lock).
+    /// Runs `body` in one IMMEDIATE transaction (see `SQLiteFile.immediateTransaction`).
     func transaction<T>(_ what: @autoclosure () -> String, _ body: (Database) throws -> T) throws(CheckpointStoreError) -> T {
         do {
-            return try writer.writeWithoutTransaction { db in
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    result = try body(db)
-                    return .commit
-                }
-                return result!
-            }
+            return try SQLiteFile.immediateTransaction(writer, body)
         } catch {
             throw CheckpointStoreError.wrap(error, doing: what())
         }

@@ -1,4 +1,4 @@
-import GRDB
+import LazarusSQLite
 
 /// Why a checkpoint-store operation could not be carried out. Messages name the job and say
 /// what to do; they are fit for a CLI or a dead letter.
@@ -33,11 +33,7 @@ public struct CheckpointStoreError: Error, Sendable, Equatable, CustomStringConv
 
     static func wrap(_ error: any Error, doing what: String) -> CheckpointStoreError {
         if let error = error as? CheckpointStoreError { return error }
-        if let db = error as? DatabaseError {
-            let transient: [ResultCode] = [.SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_IOERR, .SQLITE_FULL, .SQLITE_PROTOCOL]
-            return CheckpointStoreError(.database, "\(what): \(db.message ?? "\(db.resultCode)") (\(db.resultCode))",
-                                        retriable: transient.contains(db.resultCode.primaryResultCode))
-        }
-        return CheckpointStoreError(.database, "\(what): \(error)")
+        let failure = SQLiteFailure(error, doing: what)
+        return CheckpointStoreError(.database, failure.message, retriable: failure.retriable)
     }
 }

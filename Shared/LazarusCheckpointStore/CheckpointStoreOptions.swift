@@ -1,13 +1,10 @@
 import Foundation
+import LazarusSQLite
 
 /// How a `CheckpointStore` opens its database and what it accepts.
 public struct CheckpointStoreOptions: Sendable {
-    public enum Durability: String, Sendable {
-        /// `synchronous=FULL`: every commit is fsync'ed before it returns (default).
-        case full
-        /// `synchronous=NORMAL`: survives a killed process, not a machine crash.
-        case normal
-    }
+    /// SQLite's `synchronous` setting, which decides what a crash can take back.
+    public typealias Durability = SQLiteDurability
 
     public var durability: Durability = .full
     public var busyTimeout: TimeInterval = 5

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LazarusSQLite
 import LazarusWire
 
 // MARK: - Group commit
@@ -17,17 +18,10 @@ extension ObjectStore {
         let nowMillis = Int64((now.timeIntervalSince1970 * 1000).rounded(.down))
         let hashes = requests.map { RequestFingerprint.of(tenant: $0.tenant, op: $0.op, args: $0.args) }
         do {
-            return try writer.writeWithoutTransaction { db in
-                var results: [ExecutionResult] = []
-                results.reserveCapacity(requests.count)
-                try db.inTransaction(.immediate) {
-                    results.removeAll(keepingCapacity: true)
-                    for (request, hash) in zip(requests, hashes) {
-                        results.append(try self.executeInTransaction(db, request, hash: hash, now: nowMillis))
-                    }
-                    return .commit
+            return try SQLiteFile.immediateTransaction(writer) { db in
+                try zip(requests, hashes).map { request, hash in
+                    try self.executeInTransaction(db, request, hash: hash, now: nowMillis)
                 }
-                return results
             }
         } catch {
             let first = requests[0]

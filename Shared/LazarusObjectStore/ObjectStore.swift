@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LazarusSQLite
 import LazarusWire
 
 /// Business objects and the call journal of the object service, in one SQLite file.
@@ -16,10 +17,7 @@ public final class ObjectStore: Sendable {
     public init(path: String, options: ObjectStoreOptions = .init()) throws(ObjectStoreError) {
         self.options = options
         do {
-            let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            writer = try DatabasePool(path: path, configuration: Self.configuration(options))
-            try Self.migrator.migrate(writer)
+            writer = try SQLiteFile.open(path: path, Self.settings(options), migrator: Self.migrator)
         } catch {
             throw ObjectStoreError(.openFailed, "cannot open object store at \(path): \(error)")
         }
@@ -29,22 +27,14 @@ public final class ObjectStore: Sendable {
     public init(inMemory options: ObjectStoreOptions = .init()) throws(ObjectStoreError) {
         self.options = options
         do {
-            writer = try DatabaseQueue(configuration: Self.configuration(options))
-            try Self.migrator.migrate(writer)
+            writer = try SQLiteFile.openInMemory(Self.settings(options), migrator: Self.migrator)
         } catch {
             throw ObjectStoreError(.openFailed, "cannot open in-memory object store: \(error)")
         }
     }
 
-    private static func configuration(_ options: ObjectStoreOptions) -> Configuration {
-        var config = Configuration()
-        config.label = "lazarus.object-store"
-        config.busyMode = .timeout(options.busyTimeout)
-        let synchronous = options.durability == .full ? "FULL" : "NORMAL"
-        config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
-        }
-        return config
+    private static func settings(_ options: ObjectStoreOptions) -> SQLiteFile.Settings {
+        .init(label: "lazarus.object-store", durability: options.durability, busyTimeout: options.busyTimeout)
     }
 
     // MARK: - Executing a call
@@ -71,13 +61,8 @@ public final class ObjectStore: Sendable {
         let nowMillis = Int64((now.timeIntervalSince1970 * 1000).rounded(.down))
         let hash = RequestFingerprint.of(tenant: request.tenant, op: request.op, args: request.args)
         do {
-            return try writer.writeWithoutTransaction { db in
-                var result: ExecutionResult!
-                try db.inTransaction(.immediate) {
-                    result = try self.executeInTransaction(db, request, hash: hash, now: nowMillis)
-                    return .commit
-                }
-                return result
+            return try SQLiteFile.immediateTransaction(writer) { db in
+                try self.executeInTransaction(db, request, hash: hash, now: nowMillis)
             }
         } catch {
             throw ObjectStoreError.wrap(error, doing: "executing \(request.op) for job \(request.jobId) seq \(request.seq)")

@@ -1,4 +1,4 @@
-import GRDB
+import LazarusSQLite
 
 /// A failure of the store itself (opening the file, SQLite I/O, a busy database), as opposed
 /// to the outcome of an operation, which is a `CallOutcome` and is journaled.
@@ -29,11 +29,7 @@ public struct ObjectStoreError: Error, Sendable, CustomStringConvertible {
 
     static func wrap(_ error: any Error, doing what: String) -> ObjectStoreError {
         if let error = error as? ObjectStoreError { return error }
-        if let db = error as? DatabaseError {
-            let transient: [ResultCode] = [.SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_IOERR, .SQLITE_FULL, .SQLITE_PROTOCOL]
-            return ObjectStoreError(.database, "\(what): \(db.message ?? "\(db.resultCode)") (\(db.resultCode))",
-                                    retriable: transient.contains(db.resultCode.primaryResultCode))
-        }
-        return ObjectStoreError(.database, "\(what): \(error)")
+        let failure = SQLiteFailure(error, doing: what)
+        return ObjectStoreError(.database, failure.message, retriable: failure.retriable)
     }
 }

@@ -1,17 +1,10 @@
 import Foundation
+import LazarusSQLite
 
 /// How an `ObjectStore` opens its database and what it accepts.
 public struct ObjectStoreOptions: Sendable {
     /// SQLite's `synchronous` setting, which decides what a crash can take back.
-    public enum Durability: String, Sendable {
-        /// `synchronous=FULL`: the WAL is fsync'ed at every commit, so a reply sent after
-        /// `execute` returns is never contradicted by the database, even after power loss
-        /// or a kernel crash. The default.
-        case full
-        /// `synchronous=NORMAL`: commits survive a killed process (the WAL is in the OS page
-        /// cache) but the last ones may be lost if the machine itself goes down.
-        case normal
-    }
+    public typealias Durability = SQLiteDurability
 
     public var durability: Durability = .full
     /// How long a transaction waits for another process holding the write lock.

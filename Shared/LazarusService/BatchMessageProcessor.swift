@@ -1,6 +1,6 @@
 import LazarusKafka
 
-/// What a `BatchPipelineService` does with the messages it consumes, several at a time.
+/// What a `PipelineService` does with the messages it consumes, several at a time.
 ///
 /// Use it instead of `MessageProcessor` when handling messages together is cheaper than one
 /// by one (one SQLite transaction, one fsync, for many calls), or when a message's output
@@ -40,7 +40,7 @@ public enum MessageOutput: Sendable {
 }
 
 /// An error a service cannot go on after (a corrupt database, a broken invariant):
-/// `BatchPipelineService.run()` throws it, which stops the service group, and the process
+/// `PipelineService.run()` throws it, which stops the service group, and the process
 /// exits non-zero instead of retrying forever.
 public struct FatalProcessingError: Error, Sendable, CustomStringConvertible {
     public let reason: String

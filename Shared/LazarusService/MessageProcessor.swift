@@ -21,6 +21,28 @@ extension MessageProcessor {
     public func revoked(_ partitions: [TopicPartition]) async {}
 }
 
+/// A `MessageProcessor` seen as a `BatchMessageProcessor` whose batches hold one message.
+struct OneMessageAtATime: BatchMessageProcessor {
+    let processor: any MessageProcessor
+
+    init(_ processor: any MessageProcessor) { self.processor = processor }
+
+    func process(batch messages: [KafkaMessage]) async throws -> [MessageOutput] {
+        var outputs: [MessageOutput] = []
+        for message in messages {
+            do {
+                outputs.append(.records(try await processor.process(message)))
+            } catch let rejection as Rejection {
+                outputs.append(.rejected(rejection))
+            }
+        }
+        return outputs
+    }
+
+    func assigned(_ partitions: [TopicPartition]) async { await processor.assigned(partitions) }
+    func revoked(_ partitions: [TopicPartition]) async { await processor.revoked(partitions) }
+}
+
 /// Input a service refuses: it goes to `lazarus.dead-letters` with `reason`.
 public struct Rejection: Error, Sendable, CustomStringConvertible {
     public let reason: String

@@ -33,11 +33,6 @@ actor OutputWindow {
 
     var inFlight: Int { order.count - head }
 
-    /// Starts sending `records` for `message`; returns once the window has room.
-    func submit(_ message: KafkaMessage, records: [KafkaRecord]) async {
-        await submit(message, stages: [records])
-    }
-
     /// Starts sending `stages` for `message`, one stage after the other: a stage is sent
     /// only once every record of the previous one is acknowledged (e.g. a snapshot before
     /// the call it describes is routed). Returns once the window has room.

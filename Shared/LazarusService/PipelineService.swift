@@ -2,85 +2,262 @@ import LazarusKafka
 import Logging
 import ServiceLifecycle
 
-/// A consumer-group member that hands each message to a `MessageProcessor`, produces what
-/// it returns, and stores the message's offset only once that output is acknowledged.
+/// A consumer-group member that hands consumed messages to a processor, produces what it
+/// returns, and stores each message's offset only once that output is acknowledged.
 ///
-/// Bad input (`Rejection`) is dead-lettered and skipped; any other processing error is
-/// retried with backoff, so a message is never dropped before it was handed on. On
-/// graceful shutdown the member stops consuming, waits for its output, commits and leaves
-/// the group. A restart re-processes at most the tail after the last commit.
+/// A `BatchMessageProcessor` gets every message already waiting (up to `maxBatch`) at once
+/// and may send each message's output in stages; a `MessageProcessor` gets one message at
+/// a time. Batches form only from what is already buffered — a lone message is processed at
+/// once, never held back to wait for company — so batching adds no latency when idle and
+/// grows with load.
+///
+/// Offsets are stored per message, in consumption order, once all of its output is
+/// acknowledged. Bad input (`Rejection`) is dead-lettered and skipped; any other processing
+/// error is retried with backoff, so a message is never dropped before it was handed on. A
+/// `FatalProcessingError` stops the service (after the output of earlier messages is
+/// acknowledged) and `run()` throws it. On graceful shutdown the member stops consuming,
+/// waits for its output, commits and leaves the group; a restart re-processes at most the
+/// tail after the last commit.
 public final class PipelineService: Service {
     private let name: String
     private let config: KafkaConfig
     private let consumerOptions: KafkaConsumerOptions
     private let producer: KafkaProducer
-    private let processor: any MessageProcessor
+    private let processor: any BatchMessageProcessor
+    private let maxBatch: Int
     private let windowCapacity: Int
     private let logger: Logger
 
     public init(name: String, config: KafkaConfig, consumerOptions: KafkaConsumerOptions, producer: KafkaProducer,
-                processor: any MessageProcessor, windowCapacity: Int = 256, logger: Logger) {
+                processor: any BatchMessageProcessor, maxBatch: Int = 128, windowCapacity: Int = 256, logger: Logger) {
         self.name = name
         self.config = config
         self.consumerOptions = consumerOptions
         self.producer = producer
         self.processor = processor
+        self.maxBatch = max(1, maxBatch)
         self.windowCapacity = windowCapacity
         var logger = logger
         logger[metadataKey: "pipeline"] = "\(name)"
         self.logger = logger
     }
 
+    /// A pipeline that processes one message at a time: a retried error never re-runs a
+    /// message whose output was already accepted.
+    public convenience init(name: String, config: KafkaConfig, consumerOptions: KafkaConsumerOptions, producer: KafkaProducer,
+                            processor: any MessageProcessor, windowCapacity: Int = 256, logger: Logger) {
+        self.init(name: name, config: config, consumerOptions: consumerOptions, producer: producer,
+                  processor: OneMessageAtATime(processor), maxBatch: 1, windowCapacity: windowCapacity, logger: logger)
+    }
+
     public func run() async throws {
         let consumer = try KafkaConsumer(config: config, options: consumerOptions, logger: logger)
         let window = OutputWindow(producer: producer, consumer: consumer, capacity: windowCapacity, logger: logger)
         let deadLetters = DeadLetterWriter(producer: producer)
+        let queue = BatchingEventQueue(capacity: max(2 * maxBatch, 64))
         logger.info("consuming", metadata: ["kafka.topics": "\(consumerOptions.topics.joined(separator: ","))",
                                             "kafka.group": "\(consumerOptions.groupId)"])
+        // The reader moves events from the consumer into `queue`, where the processing loop
+        // can see everything already waiting.
+        let reader = Task {
+            for await event in consumer.events { await queue.push(event) }
+            await queue.finish()
+        }
+        var fatal: FatalProcessingError?
         await withGracefulShutdownHandler {
-            consuming: for await event in consumer.events {
-                switch event {
-                case .message(let message):
-                    guard let records = await output(for: message, deadLetters: deadLetters) else { break consuming }
-                    await window.submit(message, records: records)
-                case .assigned(let partitions):
+            processing: while let item = await queue.take(maxMessages: maxBatch) {
+                switch item {
+                case .messages(let batch):
+                    switch await outputs(for: batch, queue: queue) {
+                    case .outputs(let outputs):
+                        for (message, output) in zip(batch, outputs) {
+                            await window.submit(message, stages: stages(of: output, for: message, deadLetters: deadLetters))
+                        }
+                    case .stopped:
+                        break processing
+                    case .fatal(let error):
+                        fatal = error
+                        break processing
+                    }
+                case .control(.assigned(let partitions)):
                     logger.info("partitions assigned", metadata: ["kafka.partitions": "\(partitions)"])
                     await processor.assigned(partitions)
-                case .revoked(let partitions):
+                case .control(.revoked(let partitions)):
                     logger.info("partitions revoked", metadata: ["kafka.partitions": "\(partitions)"])
                     await processor.revoked(partitions)
-                case .error(let error) where error.code == .offsetOutOfRange:
+                case .control(.error(let error)) where error.code == .offsetOutOfRange:
                     logger.error("DATA LOST: committed position was truncated away by the broker", metadata: ["error": "\(error)"])
-                case .error(let error):
+                case .control(.error(let error)):
                     logger.warning("consumer error", metadata: ["error": "\(error)"])
+                case .control(.message):
+                    break  // messages always come as `.messages`
                 }
             }
         } onGracefulShutdown: {
             Task { await consumer.close() }
         }
-        await window.drain()
+        await queue.finish()
+        // A shutdown that runs out of time (the service group cancels us) stops waiting
+        // for output the broker will not take; those offsets stay unstored.
+        await withTaskCancellationHandler {
+            await window.drain()
+        } onCancel: {
+            Task { await window.abandonDrain() }
+        }
         await consumer.close()
+        reader.cancel()
+        if let fatal {
+            logger.critical("stopping: \(fatal.reason)")
+            throw fatal
+        }
         logger.info("left the group")
     }
 
-    /// The processor's output, or a dead letter; retries anything else until it works.
-    /// `nil` when the service shuts down first: the message stays unprocessed.
-    private func output(for message: KafkaMessage, deadLetters: DeadLetterWriter) async -> [KafkaRecord]? {
+    private enum BatchResult {
+        case outputs([MessageOutput])
+        case stopped
+        case fatal(FatalProcessingError)
+    }
+
+    /// The processor's outputs for `batch`; retries anything but a fatal error until it
+    /// works, or until the service shuts down (then the batch stays unprocessed).
+    private func outputs(for batch: [KafkaMessage], queue: BatchingEventQueue) async -> BatchResult {
         var backoff = Backoff()
         while true {
             do {
-                return try await processor.process(message)
-            } catch let rejection as Rejection {
-                logger.warning("dead-lettered", metadata: [
-                    "kafka.topic": "\(message.topic)", "kafka.partition": "\(message.partition)",
-                    "kafka.offset": "\(message.offset)", "reason": "\(rejection.reason)",
-                ])
-                return [deadLetters.boundedRecord(for: message, reason: rejection.reason)]
+                let outputs = try await processor.process(batch: batch)
+                guard outputs.count == batch.count else {
+                    return .fatal(FatalProcessingError("\(name): the processor returned \(outputs.count) outputs for \(batch.count) messages"))
+                }
+                return .outputs(outputs)
+            } catch let error as FatalProcessingError {
+                return .fatal(error)
             } catch {
-                if Task.isShuttingDownGracefully || Task.isCancelled { return nil }
-                logger.warning("processing failed; retrying", metadata: ["kafka.offset": "\(message.offset)", "error": "\(error)"])
+                let finished = await queue.isFinished
+                if finished || Task.isShuttingDownGracefully || Task.isCancelled { return .stopped }
+                logger.warning("processing failed; retrying", metadata: [
+                    "kafka.offset": "\(batch[0].topic)/\(batch[0].partition)/\(batch[0].offset)",
+                    "batch.size": "\(batch.count)", "error": "\(error)",
+                ])
                 await backoff.wait()
             }
+        }
+    }
+
+    private func stages(of output: MessageOutput, for message: KafkaMessage, deadLetters: DeadLetterWriter) -> [[KafkaRecord]] {
+        switch output {
+        case .stages(let stages):
+            return stages
+        case .rejected(let rejection, let alsoSend):
+            logger.warning("dead-lettered", metadata: [
+                "kafka.topic": "\(message.topic)", "kafka.partition": "\(message.partition)",
+                "kafka.offset": "\(message.offset)", "reason": "\(rejection.reason)",
+            ])
+            return [[deadLetters.boundedRecord(for: message, reason: rejection.reason)] + alsoSend]
+        }
+    }
+}
+
+/// Consumer events between the reader task and the processing loop, so that the loop can
+/// take every message already waiting as one batch. Holds at most `capacity` messages (the
+/// reader waits for room); control events are always taken. One reader, one taker.
+actor BatchingEventQueue {
+    enum Item {
+        case messages([KafkaMessage])
+        case control(KafkaConsumerEvent)
+    }
+
+    private let capacity: Int
+    private var events: [KafkaConsumerEvent] = []
+    private var head = 0
+    private var messageCount = 0
+    private var finished = false
+    private var taker: CheckedContinuation<Void, Never>?
+    private var pusher: CheckedContinuation<Void, Never>?
+
+    init(capacity: Int) {
+        self.capacity = max(1, capacity)
+    }
+
+    var isFinished: Bool { finished }
+
+    func push(_ event: KafkaConsumerEvent) async {
+        if case .message = event {
+            while messageCount >= capacity && !finished {
+                await withCheckedContinuation { pusher = $0 }
+            }
+        }
+        guard !finished else { return }
+        if case .revoked(let partitions) = event {
+            // Their messages would be processed for nothing: the offsets can no longer be
+            // stored, and the new owner processes them again.
+            let revoked = Set(partitions)
+            events.removeFirst(head)
+            head = 0
+            events.removeAll { event in
+                if case .message(let m) = event, revoked.contains(m.topicPartition) {
+                    messageCount -= 1
+                    return true
+                }
+                return false
+            }
+        }
+        events.append(event)
+        if case .message = event { messageCount += 1 }
+        wakeTaker()
+    }
+
+    /// The next control event, or the run of messages at the head of the queue (at most
+    /// `maxMessages`); waits while the queue is empty. `nil` once finished.
+    func take(maxMessages: Int) async -> Item? {
+        while head == events.count && !finished {
+            await withCheckedContinuation { taker = $0 }
+        }
+        guard !finished else { return nil }
+        let first = events[head]
+        head += 1
+        guard case .message(let message) = first else {
+            compact()
+            return .control(first)
+        }
+        var batch = [message]
+        while batch.count < maxMessages, head < events.count, case .message(let next) = events[head] {
+            batch.append(next)
+            head += 1
+        }
+        messageCount -= batch.count
+        compact()
+        let waiting = pusher
+        pusher = nil
+        waiting?.resume()
+        return .messages(batch)
+    }
+
+    /// Ends the queue: buffered events are dropped, the taker gets `nil`, a waiting pusher returns.
+    func finish() {
+        finished = true
+        events.removeAll()
+        head = 0
+        messageCount = 0
+        wakeTaker()
+        let waiting = pusher
+        pusher = nil
+        waiting?.resume()
+    }
+
+    private func wakeTaker() {
+        let waiting = taker
+        taker = nil
+        waiting?.resume()
+    }
+
+    private func compact() {
+        if head == events.count {
+            events.removeAll(keepingCapacity: true)
+            head = 0
+        } else if head > 1024 {
+            events.removeFirst(head)
+            head = 0
         }
     }
 }
