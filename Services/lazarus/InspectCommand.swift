@@ -73,7 +73,7 @@ struct InspectReport {
         out.append(snapshot)
         if let wakeAt = e.wakeAt { out.append("due       \(Format.time(wakeAt))") }
         if let call = inspection.pendingHostCall {
-            out.append("waiting   \(Self.callText(call))   (host call #\(call.seq))")
+            out.append("waiting   \(Self.callText(call))")
         } else {
             out.append("waiting   between two instructions (its run slice ended)")
         }
@@ -120,7 +120,7 @@ struct InspectReport {
         ]
         if let call = inspection.pendingHostCall {
             let args = call.arguments.map { (try? JSONParser.parse(Array($0.json.utf8))) ?? .string($0.json) }
-            fields.append(("pendingHostCall", .object([("seq", .number(Double(call.seq))), ("name", .string(call.name)),
+            fields.append(("pendingHostCall", .object([("name", .string(call.name)),
                                                        ("arguments", .array(args))])))
         } else {
             fields.append(("pendingHostCall", .null))
