@@ -9,6 +9,6 @@ struct Lazarus: AsyncParsableCommand {
         abstract: "Run and manage Lazarus scripts.",
         discussion: "Commands that talk to a cluster take --brokers (default: $LAZARUS_BROKERS).",
         subcommands: [RunCommand.self, SubmitCommand.self, JobsCommand.self, StatusCommand.self, WatchCommand.self,
-                      CancelCommand.self, RestoreCommand.self]
+                      InspectCommand.self, CancelCommand.self, RestoreCommand.self]
     )
 }

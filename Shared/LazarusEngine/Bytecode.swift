@@ -172,6 +172,8 @@ public struct FunctionCode: Sendable, Hashable {
     public var code: [Instruction]
     public var handlers: [ExceptionHandler]
     public var lines: [LineEntry]
+    /// Where named variables live, by pc range (DebugScopes.swift); not hashed.
+    public var scopes: [DebugScope]
     /// Source text range (UTF-16 offsets) for Function.prototype.toString.
     public var sourceStart: Int32
     public var sourceEnd: Int32
@@ -181,7 +183,7 @@ public struct FunctionCode: Sendable, Hashable {
         paramCount = 0; length = 0; registerCount = 0; maxStack = 0
         flags = []
         argumentsRegister = -1; restRegister = -1
-        code = []; handlers = []; lines = []
+        code = []; handlers = []; lines = []; scopes = []
         sourceStart = 0; sourceEnd = 0
     }
 

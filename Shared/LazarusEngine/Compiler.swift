@@ -102,6 +102,9 @@ final class FunctionBuilder {
     var tries: [TryRecord] = []
     var lastLine: Int32 = -1, lastColumn: Int32 = -1
     var usesEnvs: Bool
+    /// Debug scopes (DebugScopes.swift) and the indices of those still open.
+    var debugScopes: [DebugScope] = []
+    var openDebugScopes: [Int] = []
 
     init(unit: UnitBuilder, ctx: FunctionContext, node: FunctionNode?, name: String) {
         self.unit = unit
@@ -161,6 +164,8 @@ final class FunctionBuilder {
         f.code = code
         f.handlers = handlers
         f.lines = lines
+        while !openDebugScopes.isEmpty { closeDebugScope() }
+        f.scopes = debugScopes
         if let node {
             f.sourceStart = Int32(node.range.start.offset)
             f.sourceEnd = Int32(node.range.end.offset)
@@ -172,6 +177,7 @@ final class FunctionBuilder {
         mark(SourceRange.empty)
         let fs = ctx.scope!
         if fs.needsEnv { emit(.pushEnv, Int32(fs.envSize)); controls.append(.env) }
+        openDebugScope(fs, start: 0)
         // Global declarations.
         for b in fs.ordered where b.kind == .var { emit(.declareGlobalVar, str(b.name)) }
         if let tb = ctx.thisBinding { emit(.loadThis); initialize(tb) }
@@ -188,6 +194,7 @@ final class FunctionBuilder {
         mark(f.range)
         let fs = ctx.scope!
         if fs.needsEnv { emit(.pushEnv, Int32(fs.envSize)); controls.append(.env) }
+        openDebugScope(fs, start: 0)
         // Captured parameters move into the environment.
         for b in fs.ordered where b.kind == .param {
             if case .env(let slot) = b.location { emit(.getLocal, Int32(b.paramIndex)); emit(.initEnv, 0, Int32(slot)) }
@@ -302,7 +309,9 @@ final class FunctionBuilder {
     func enterScope(_ key: ScopeKey) -> Scope? {
         guard let sc = unit.resolution.scopes[key] else { return nil }
         scope = sc
+        let start = pc
         if sc.needsEnv { emit(.pushEnv, Int32(sc.envSize)); controls.append(.env) }
+        openDebugScope(sc, start: start)
         clearLexicals(sc)
         return sc
     }
@@ -313,7 +322,35 @@ final class FunctionBuilder {
             emit(.popEnv)
             if case .env? = controls.last { controls.removeLast() }
         }
+        closeDebugScope()
         scope = sc.parent!
+    }
+
+    /// Starts the debug scope of `sc` (its `pushEnv`, if any, was just emitted at `start`).
+    func openDebugScope(_ sc: Scope, start: Int) {
+        var variables: [DebugVariable] = []
+        for b in sc.ordered {
+            switch b.kind {
+            case .this, .callee, .arguments: continue
+            default: break
+            }
+            switch b.location {
+            case .register(let r): variables.append(DebugVariable(name: b.name, location: .register(Int32(r))))
+            case .env(let slot): variables.append(DebugVariable(name: b.name, location: .environment(Int32(slot))))
+            case .global: variables.append(DebugVariable(name: b.name, location: .global))
+            case .unassigned: continue
+            }
+        }
+        debugScopes.append(DebugScope(start: Int32(start), end: Int32(start), environmentStart: Int32(pc),
+                                      parent: Int32(openDebugScopes.last ?? -1), hasEnvironment: sc.needsEnv,
+                                      environmentSize: Int32(sc.envSize), variables: variables))
+        openDebugScopes.append(debugScopes.count - 1)
+    }
+
+    /// Ends the innermost open debug scope after the instruction just emitted.
+    func closeDebugScope() {
+        guard let i = openDebugScopes.popLast() else { return }
+        debugScopes[i].end = Int32(pc)
     }
 
     // MARK: Variables

@@ -88,6 +88,36 @@ final class ServiceProcess: Sendable {
         return process.terminationStatus
     }
 
+    /// Runs `name` to its end (a CLI command) and returns its exit status and everything it
+    /// printed (stdout and stderr together, also written to a log in `logDirectory`). A
+    /// command still running at `timeout` is killed (bounds a hang; nothing asserts on speed).
+    static func run(_ name: String, arguments: [String], logDirectory: URL,
+                    timeout: Duration = .seconds(120)) async throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = try executable(name)
+        process.arguments = arguments
+        process.standardInput = FileHandle.nullDevice
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let pid = process.processIdentifier
+        let watchdog = Task {
+            try await Task.sleep(for: timeout)
+            kill(pid, SIGKILL)
+        }
+        let reader = pipe.fileHandleForReading
+        // Blocking read to the end, off the cooperative pool.
+        let data = await withCheckedContinuation { (done: CheckedContinuation<Data, Never>) in
+            Thread.detachNewThread { done.resume(returning: reader.readDataToEndOfFile()) }
+        }
+        process.waitUntilExit()
+        watchdog.cancel()
+        try FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
+        try data.write(to: logDirectory.appendingPathComponent("\(name)-\(UUID().uuidString.prefix(6)).log"))
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
     deinit {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
