@@ -226,8 +226,14 @@ struct CheckpointProcessor: MessageProcessor {
         switch outcome {
         case .cancelled(let job):
             logger.info("job cancelled", metadata: ["job.id": "\(jobId)", "requested.by": "\(request.requestedBy ?? "?")"])
+            // The executor running the job learns of the cancel through a stop order at a
+            // newer epoch: it drops the VM (which would otherwise go on until its next yield,
+            // or its end). Never stored: no run of the job follows a cancel.
+            let stop = RunCommand(jobId: jobId, tenant: job.tenant, epoch: job.epoch + 1, program: "", args: .object([]),
+                                  policy: job.policy, reason: RunCommand.cancelReason)
             return [try Self.event(.cancelled, jobId: jobId, tenant: job.tenant, epoch: job.epoch, time: now,
-                                   detail: "cancelled" + (request.requestedBy.map { " by \($0)" } ?? ""))]
+                                   detail: "cancelled" + (request.requestedBy.map { " by \($0)" } ?? "")),
+                    try issued(stop)]
         case .alreadyTerminal(let status):
             return [try refusal("cancel-refused", jobId: jobId, tenant: nil,
                                 message: "job \(jobId) already ended \(status.rawValue): there is nothing to cancel", time: now)]

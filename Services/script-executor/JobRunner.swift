@@ -174,6 +174,11 @@ final class JobRunner: @unchecked Sendable {
             logger.info("job superseded by a newer epoch", metadata: meta)
             drop(old, outcome: .done)
         }
+        if command.isCancellation {
+            logger.info("job cancelled: nothing more runs here", metadata: meta)
+            ack.resolve(.done)
+            return
+        }
 
         let limits = configuration.governance.limits(for: command.tenant)
         guard canStart(tenant: command.tenant, limits: limits) else {
