@@ -42,7 +42,7 @@ struct FencingTests {
 
         let count = 20, spinAt = 10
         let id = try await stack.submit(Self.spinningWriter, args: .object([
-            ("count", .string("\(count)")), ("spinAt", .string("\(spinAt)")), ("spin", .string("150000")), ("tag", .string("z")),
+            ("count", .string("\(count)")), ("spinAt", .string("\(spinAt)")), ("spin", .string("250000")), ("tag", .string("z")),
         ]))
         // The result of call `spinAt` (item spinAt − 1) starts the computation.
         try await waitUntil("the first executor resumed the job into its computation") {
