@@ -65,7 +65,7 @@ struct CheckpointProcessor: MessageProcessor {
             var records = [try Self.event(.rejected, jobId: submission.jobId, tenant: submission.tenant, time: now, error: failure)]
             if job == nil {
                 // An unusable id is not stored: the dead letter keeps the submission.
-                records.append(deadLetters.record(for: message, reason: failure.message))
+                records.append(deadLetters.boundedRecord(for: message, reason: failure.message))
             }
             return records
         }
@@ -74,7 +74,9 @@ struct CheckpointProcessor: MessageProcessor {
     /// A submission that cannot be read: dead-lettered, and — when it names a job id that
     /// is not registered — answered with a `rejected` event so a waiting submitter learns why.
     private func undecodableSubmission(_ message: KafkaMessage, reason: String) async throws -> [KafkaRecord] {
-        var records = [deadLetters.record(for: message, reason: reason)]
+        // Bounded: the dead letter of a big submission must still fit one message, or it
+        // would be retried forever and hold up every later submission of the partition.
+        var records = [deadLetters.boundedRecord(for: message, reason: reason)]
         guard let jobId = Self.claimedJobId(message) else { return records }
         // Never for a registered job: our own `rejected` event would end it when consumed back.
         guard try await store.run({ try $0.jobRecord(jobId) }) == nil else { return records }
@@ -224,8 +226,14 @@ struct CheckpointProcessor: MessageProcessor {
         switch outcome {
         case .cancelled(let job):
             logger.info("job cancelled", metadata: ["job.id": "\(jobId)", "requested.by": "\(request.requestedBy ?? "?")"])
+            // The executor running the job learns of the cancel through a stop order at a
+            // newer epoch: it drops the VM (which would otherwise go on until its next yield,
+            // or its end). Never stored: no run of the job follows a cancel.
+            let stop = RunCommand(jobId: jobId, tenant: job.tenant, epoch: job.epoch + 1, program: "", args: .object([]),
+                                  policy: job.policy, reason: RunCommand.cancelReason)
             return [try Self.event(.cancelled, jobId: jobId, tenant: job.tenant, epoch: job.epoch, time: now,
-                                   detail: "cancelled" + (request.requestedBy.map { " by \($0)" } ?? ""))]
+                                   detail: "cancelled" + (request.requestedBy.map { " by \($0)" } ?? "")),
+                    try issued(stop)]
         case .alreadyTerminal(let status):
             return [try refusal("cancel-refused", jobId: jobId, tenant: nil,
                                 message: "job \(jobId) already ended \(status.rawValue): there is nothing to cancel", time: now)]

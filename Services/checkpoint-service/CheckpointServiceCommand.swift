@@ -53,7 +53,8 @@ struct CheckpointServiceCommand: AsyncParsableCommand {
             "kafka.partitions": "\(partitions.runs)", "snapshots.kept": "\(snapshotsKept)",
         ])
 
-        let producer = try KafkaProducer(config: config, logger: logger)
+        // Run commands carry snapshots: up to ~1 MiB of base64 plus the script.
+        let producer = try KafkaProducer(config: MessageSizes.allowingLargeMessages(config).config, logger: logger)
         let storeQueue = StoreQueue(store)
         let startup = StartupReplay(jobEventPartitions: partitions.jobEvents)
         let processor = CheckpointProcessor(store: storeQueue, partitionCount: partitions.runs, startup: startup,

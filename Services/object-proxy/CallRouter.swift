@@ -7,7 +7,7 @@ import LazarusWire
 struct ProxyLimits: Sendable {
     /// The largest continuation a snapshot may carry (the checkpoint store's limit too:
     /// base64 in a ≤ 1 MiB Kafka message).
-    var maxContinuationBytes = 768 * 1024
+    var maxContinuationBytes = MessageSizes.maxContinuationBytes
     /// Messages on `lazarus.calls` over this size are dead-lettered unread.
     var maxCallMessageBytes = 4 << 20
     /// Messages on `lazarus.object-replies` over this size are dead-lettered unread.

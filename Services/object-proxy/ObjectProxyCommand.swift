@@ -44,11 +44,8 @@ struct ObjectProxyCommand: AsyncParsableCommand {
         limits.maxCallMessageBytes = maxCallBytes
         // A 768 KiB continuation is a ~1 MiB snapshot message (base64): above librdkafka's
         // default message.max.bytes (1,000,000). Raise it unless the operator set it.
-        var producerConfig = config
-        if producerConfig.properties["message.max.bytes"] == nil {
-            producerConfig.properties["message.max.bytes"] = String(ProxyLimits().maxProducedMessageBytes)
-        }
-        limits.maxProducedMessageBytes = Int(producerConfig.properties["message.max.bytes"] ?? "") ?? limits.maxProducedMessageBytes
+        let (producerConfig, producedLimit) = MessageSizes.allowingLargeMessages(config, upTo: limits.maxProducedMessageBytes)
+        limits.maxProducedMessageBytes = producedLimit
         let producer = try KafkaProducer(config: producerConfig, logger: logger)
         let processor = ProxyProcessor(router: CallRouter(limits: limits), deadLetters: DeadLetterWriter(producer: producer), logger: logger)
         let consumerOptions = KafkaConsumerOptions(groupId: "lazarus.object-proxy",

@@ -1,3 +1,4 @@
+import Foundation
 import LazarusKafka
 import LazarusObjectStore
 import LazarusService
@@ -39,7 +40,14 @@ struct ObjectRequestProcessor: BatchMessageProcessor {
                 let reply = CallReply(jobId: request.jobId, epoch: request.epoch, seq: request.seq,
                                       outcome: result.outcome, replayed: result.replayed)
                 if logger.logLevel <= .debug { log(request, result) }
-                outputs[index] = .records([try replyRecord(reply, op: request.op)])
+                var records: [KafkaRecord] = []
+                // A script's log(...) becomes a `log` job event when it is executed, so a
+                // call answered from the journal (a replay after recovery) is not logged twice.
+                if request.op == HostOperation.log.rawValue, !result.replayed {
+                    records.append(try Self.logEvent(request))
+                }
+                records.append(try replyRecord(reply, op: request.op))
+                outputs[index] = .records(records)
             }
         }
         return outputs.map { $0! }
@@ -55,6 +63,26 @@ struct ObjectRequestProcessor: BatchMessageProcessor {
             code: "too-large",
             message: "the result of \(op) takes \(record.value.count) bytes as a reply; the limit is \(maxReplyBytes): ask for fewer records (a smaller query limit)"))
         return try KafkaRecord(topic: LazarusTopics.objectReplies, message: refused)
+    }
+
+    /// The most of a logged line a `log` event carries.
+    static let maxLogLineBytes = 16 * 1024
+
+    /// The `log` job event of an executed `log` call: its values space-separated, strings
+    /// as they are, anything else as JSON (`console.log` sends one string already formatted).
+    static func logEvent(_ request: ObjectRequest) throws -> KafkaRecord {
+        var line = request.args.map { value -> String in
+            if case .string(let text) = value { return text }
+            return String(decoding: JSONWriter.write(value), as: UTF8.self)
+        }.joined(separator: " ")
+        if line.utf8.count > maxLogLineBytes {
+            let total = line.utf8.count
+            line = String(decoding: line.utf8.prefix(maxLogLineBytes), as: UTF8.self) + "… [\(total) bytes]"
+        }
+        let now = Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
+        return try KafkaRecord(topic: LazarusTopics.jobEvents, message: JobEvent(
+            jobId: request.jobId, tenant: request.tenant, epoch: request.epoch, type: .log, time: now,
+            seq: request.seq, detail: line))
     }
 
     /// The request in `message`, or what to do instead (a dead letter, perhaps with an

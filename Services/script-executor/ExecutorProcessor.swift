@@ -21,7 +21,8 @@ struct ExecutorProcessor: MessageProcessor {
         let makeEvent: @Sendable (MessageAck) -> JobRunner.Event
         switch message.topic {
         case LazarusTopics.runs:
-            let command = try message.decode(RunCommand.self)
+            // A run command carries the snapshot (≤ 1 MiB as base64) and the script.
+            let command = try message.decode(RunCommand.self, maxBytes: MessageSizes.largeMessageBytes)
             try Self.check(command)
             let partition = message.partition
             makeEvent = { .run(command, partition: partition, ack: $0) }

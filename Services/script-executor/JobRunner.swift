@@ -1,6 +1,7 @@
 import Foundation
 import LazarusEngine
 import LazarusKafka
+import LazarusService
 import LazarusSyntax
 import LazarusWire
 import Logging
@@ -24,7 +25,13 @@ final class JobRunner: @unchecked Sendable {
         var quantum: Int = 100_000
         var governance = Governance()
         var callTimeoutMs: Int64 = 30_000
-        /// Largest message the executor produces (librdkafka's default `message.max.bytes`).
+        /// The largest continuation a call may carry (the snapshot limit of the proxy and
+        /// the checkpoint store): a larger state fails the job with `snapshot-too-large`.
+        var maxContinuationBytes = MessageSizes.maxContinuationBytes
+        /// The largest call message not counting its continuation, and the largest job
+        /// event: keeps object requests, their journaled replies and job events within what
+        /// the object service and the checkpoint service read (and librdkafka's default
+        /// `message.max.bytes`, 1,000,000, for every other client of those topics).
         var maxMessageBytes = 1_000_000
     }
 
@@ -166,6 +173,11 @@ final class JobRunner: @unchecked Sendable {
         if let old = jobs[command.jobId] {
             logger.info("job superseded by a newer epoch", metadata: meta)
             drop(old, outcome: .done)
+        }
+        if command.isCancellation {
+            logger.info("job cancelled: nothing more runs here", metadata: meta)
+            ack.resolve(.done)
+            return
         }
 
         let limits = configuration.governance.limits(for: command.tenant)
@@ -358,6 +370,14 @@ final class JobRunner: @unchecked Sendable {
                 return nil
             }
         }
+        // Refused here rather than by the proxy: a refusal reply would find no VM after a
+        // yield or sleep, and the job would wait forever.
+        let continuationBytes = request.continuation?.count ?? 0
+        guard continuationBytes <= configuration.maxContinuationBytes else {
+            fail(job, JobFailure(name: "snapshot-too-large",
+                                 message: "the script's state at call \(seq) (\(op)) is \(continuationBytes) bytes; the limit is \(configuration.maxContinuationBytes) bytes: keep less data in variables, or store it in records"))
+            return nil
+        }
         let record: KafkaRecord
         do {
             record = try KafkaRecord(topic: LazarusTopics.calls, message: request)
@@ -365,14 +385,10 @@ final class JobRunner: @unchecked Sendable {
             fail(job, JobFailure(name: "internal", message: "cannot encode call \(seq) (\(op)): \(error)"))
             return nil
         }
-        if record.value.count > configuration.maxMessageBytes {
-            if let continuation = request.continuation, record.value.count - continuation.count * 4 / 3 <= configuration.maxMessageBytes {
-                fail(job, JobFailure(name: "snapshot-too-large",
-                                     message: "the script's state at call \(seq) is \(continuation.count) bytes, more than a \(configuration.maxMessageBytes)-byte message can carry; keep less data in variables"))
-                return nil
-            }
+        let callBytes = record.value.count - (continuationBytes + 2) / 3 * 4  // without the base64 continuation
+        if callBytes > configuration.maxMessageBytes {
             // The arguments themselves are too large: the script sees an error at the call site.
-            job.vm.resume(.error(name: "RangeError", message: "arguments of \(op) are too large: \(record.value.count) bytes, the limit is \(configuration.maxMessageBytes)"))
+            job.vm.resume(.error(name: "RangeError", message: "arguments of \(op) are too large: \(callBytes) bytes, the limit is \(configuration.maxMessageBytes)"))
             makeRunnable(job)
             return nil
         }

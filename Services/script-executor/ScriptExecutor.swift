@@ -30,10 +30,14 @@ struct ScriptExecutor: AsyncParsableCommand {
     @Option(help: "Seconds to wait for a host call's result before sending the call again (same seq).")
     var callTimeout: Double = 30
 
+    @Option(help: ArgumentHelp("The largest script state (continuation) a call may carry, in bytes; a larger one fails the job with 'snapshot-too-large'. Keep it equal to object-proxy's.", valueName: "bytes"))
+    var maxContinuationBytes: Int = MessageSizes.maxContinuationBytes
+
     func validate() throws {
         guard maxJobs >= 1 else { throw ValidationError("--max-jobs must be at least 1") }
         guard sliceInstructions >= 100 else { throw ValidationError("--slice-instructions must be at least 100") }
         guard callTimeout > 0 else { throw ValidationError("--call-timeout must be positive") }
+        guard maxContinuationBytes >= 1 else { throw ValidationError("--max-continuation-bytes must be positive") }
     }
 
     func run() async throws {
@@ -44,6 +48,7 @@ struct ScriptExecutor: AsyncParsableCommand {
         runnerConfiguration.maxJobs = maxJobs
         runnerConfiguration.quantum = sliceInstructions
         runnerConfiguration.callTimeoutMs = Int64(callTimeout * 1000)
+        runnerConfiguration.maxContinuationBytes = maxContinuationBytes
         if let governance {
             do {
                 runnerConfiguration.governance = try Governance.load(path: governance)
@@ -52,7 +57,8 @@ struct ScriptExecutor: AsyncParsableCommand {
             }
         }
 
-        let producer = try KafkaProducer(config: config, logger: logger)
+        // Calls carry continuations: up to ~1 MiB of base64 plus the arguments.
+        let producer = try KafkaProducer(config: MessageSizes.allowingLargeMessages(config).config, logger: logger)
         let sender = OrderedSender(producer: producer, logger: logger)
         let runner = JobRunner(configuration: runnerConfiguration, codec: continuationCodec, sender: sender, logger: logger)
         runner.start()

@@ -16,8 +16,16 @@ public struct RunCommand: WireMessage, Equatable {
     public var snapshot: Data?
     /// The host-call sequence number the snapshot was taken at, if any.
     public var snapshotSeq: Int?
-    /// Why this run was issued: `start`, `recover`, `yield`, `timer`, `restore`.
+    /// Why this run was issued: `start`, `recover`, `yield`, `timer`, `restore` — or
+    /// `cancel` (`cancelReason`): not a run but a stop, the job was cancelled.
     public var reason: String
+
+    /// The `reason` of a stop order: the checkpoint service issues one (at a new epoch) when
+    /// a job is cancelled; the executor drops the job's VM, or its queued run, and starts nothing.
+    public static let cancelReason = "cancel"
+
+    /// Whether this command stops the job instead of running it.
+    public var isCancellation: Bool { reason == Self.cancelReason }
 
     public init(jobId: String, tenant: String, epoch: Int, program: String, args: JSONValue = .object([]),
                 policy: SaveStatePolicy = .default, snapshot: Data? = nil, snapshotSeq: Int? = nil, reason: String = "start") {

@@ -118,7 +118,9 @@ struct CheckpointServiceTests {
         #expect(again.error?.message.contains("already ended cancelled") == true)
         let unknown = try await h.waitForEvent("job-nobody", .log) { $0.error?.name == "cancel-refused" }
         #expect(unknown.error?.message.contains("no job 'job-nobody'") == true)
-        #expect(h.runs(of: jobId).count == 1)
+        let runs = h.runs(of: jobId).map(\.0)
+        #expect(runs.filter { !$0.isCancellation }.count == 1)
+        #expect(runs.filter(\.isCancellation).map(\.epoch) == [2], "one stop order, at a newer epoch, for the executor")
         await h.stop()
     }
 

@@ -21,17 +21,22 @@ final class LazarusStack: @unchecked Sendable {
     private var services: [Service: ServiceProcess] = [:]
     private var generation = 0
     private let executorArguments: [String]
+    private let executorEnvironment: [String: String]
 
     var objectsDatabase: String { directory.appendingPathComponent("objects.sqlite").path }
     var checkpointsDatabase: String { directory.appendingPathComponent("checkpoints.sqlite").path }
 
     /// Starts the broker and every service and waits until each has joined its group.
-    init(label: String, executorArguments: [String] = []) async throws {
+    /// `executorEnvironment` is added to the executors' environment (e.g. `LAZARUS_KAFKA_*`
+    /// settings); the probe watches job events, dead letters, snapshots and `alsoWatching`.
+    init(label: String, executorArguments: [String] = [], executorEnvironment: [String: String] = [:],
+         alsoWatching: [String] = []) async throws {
         directory = try temporaryDirectory(label)
         broker = try await startBroker()
         probe = try TopicProbe(brokers: broker.bootstrapServers,
-                               watching: [LazarusTopics.jobEvents, LazarusTopics.deadLetters, LazarusTopics.snapshots])
+                               watching: [LazarusTopics.jobEvents, LazarusTopics.deadLetters, LazarusTopics.snapshots] + alsoWatching)
         self.executorArguments = executorArguments
+        self.executorEnvironment = executorEnvironment
         for service in Service.allCases { try start(service) }
         for service in Service.allCases { try await waitUntilJoined(service) }
     }
@@ -49,16 +54,27 @@ final class LazarusStack: @unchecked Sendable {
 
     /// Starts `service` (again); does not wait for it to join.
     func start(_ service: Service) throws {
-        generation += 1
-        services[service] = try ServiceProcess(service.rawValue, arguments: arguments(for: service),
-                                               logDirectory: directory.appendingPathComponent("logs"))
+        services[service] = try launch(service)
     }
 
     /// Starts a second instance of `service` beside the first (e.g. a standby executor).
     func startAnother(_ service: Service) throws -> ServiceProcess {
+        try launch(service)
+    }
+
+    private func launch(_ service: Service) throws -> ServiceProcess {
         generation += 1
         return try ServiceProcess(service.rawValue, arguments: arguments(for: service),
+                                  environment: service == .scriptExecutor ? executorEnvironment : [:],
                                   logDirectory: directory.appendingPathComponent("logs"))
+    }
+
+    /// Runs the `lazarus` CLI against this stack's broker and returns its exit status and output.
+    func cli(_ arguments: [String]) async throws -> (status: Int32?, output: String) {
+        let process = try ServiceProcess("lazarus", arguments: arguments + ["--brokers", broker.bootstrapServers],
+                                         logDirectory: directory.appendingPathComponent("logs"))
+        let status = await process.waitForExit(timeout: .seconds(120))
+        return (status, process.outputSoFar)
     }
 
     func process(_ service: Service) -> ServiceProcess? { services[service] }

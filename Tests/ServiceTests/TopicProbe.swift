@@ -14,7 +14,10 @@ final class TopicProbe: Sendable {
 
     init(brokers: String, watching topics: [String]) throws {
         let config = KafkaConfig(brokers: brokers, clientId: "test-probe")
-        producer = try KafkaProducer(config: config)
+        // Big enough for the oversize messages the bad-input tests send.
+        var producerConfig = config
+        producerConfig.properties["message.max.bytes"] = String(16 << 20)
+        producer = try KafkaProducer(config: producerConfig)
         var options = KafkaConsumerOptions(groupId: "test-probe-\(UUID().uuidString.prefix(8))", topics: topics)
         options.sessionTimeoutMs = 6_000
         consumer = try KafkaConsumer(config: config, options: options)
@@ -37,8 +40,10 @@ final class TopicProbe: Sendable {
         _ = try await producer.send(KafkaRecord(topic: topic, message: message))
     }
 
-    func sendRaw(_ bytes: [UInt8], to topic: String, key: String = "raw") async throws {
-        _ = try await producer.send(topic: topic, key: Array(key.utf8), value: bytes)
+    /// Sends `bytes` as they are; returns the offset the broker gave them.
+    @discardableResult
+    func sendRaw(_ bytes: [UInt8], to topic: String, key: String = "raw") async throws -> Int64 {
+        try await producer.send(topic: topic, key: Array(key.utf8), value: bytes).offset
     }
 
     /// Every message seen on `topic` so far.
