@@ -64,4 +64,6 @@ case "$counts" in
     *'"invoices":300'*'"duplicates":0'*) echo "Exactly 300 invoices exist, none doubled." ;;
     *) echo "demo: expected 300 invoices and no duplicates, got $counts" >&2; exit 1 ;;
 esac
-[ "$keep" = 1 ] && echo "The stack is still up: source $LAZARUS_HOME/env; infra/down.sh stops it."
+if [ "$keep" = 1 ]; then
+    echo "The stack is still up: source $LAZARUS_HOME/env; infra/down.sh stops it."
+fi
