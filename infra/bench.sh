@@ -10,14 +10,26 @@
 # Environment:
 #   LAZARUS_SCRATCH                   SwiftPM scratch path (default .build)
 #   LAZARUS_KAFKA_SESSION_TIMEOUT_MS  consumer session timeout of every service (default
-#                                     6000 here; the dev broker needs more than 3000)
+#                                     4000 here; the dev broker needs more than 3000;
+#                                     recovery takes about twice this)
 #   LAZARUS_BENCH_ARGS                extra options for `lazarus-bench services`
 #                                     (e.g. "--rounds 5 --writes 200")
+#   LAZARUS_BENCH_PHASES              which of "latency throughput recovery" to run (all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 keep=0; [ "${1:-}" = "--keep" ] && keep=1
 scratch=${LAZARUS_SCRATCH:-.build}
 read -ra extra <<< "${LAZARUS_BENCH_ARGS:-}"
+read -ra phases <<< "${LAZARUS_BENCH_PHASES:-latency throughput recovery}"
+first=()  # the phases before recovery, which runs last with a standby executor
+recovery=0
+for phase in "${phases[@]}"; do
+    case "$phase" in
+        latency|throughput) first+=("$phase") ;;
+        recovery) recovery=1 ;;
+        *) echo "bench: unknown phase '$phase' in LAZARUS_BENCH_PHASES (latency, throughput, recovery)" >&2; exit 2 ;;
+    esac
+done
 
 command -v swift >/dev/null || { echo "bench: swift is not on PATH" >&2; exit 1; }
 echo "bench: swift build -c release --scratch-path $scratch" >&2
@@ -38,7 +50,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-export LAZARUS_KAFKA_SESSION_TIMEOUT_MS=${LAZARUS_KAFKA_SESSION_TIMEOUT_MS:-6000}
+export LAZARUS_KAFKA_SESSION_TIMEOUT_MS=${LAZARUS_KAFKA_SESSION_TIMEOUT_MS:-4000}
 unset LAZARUS_BROKERS  # always the dev broker: the numbers are about it
 load() { echo "bench: load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"; }
 
@@ -47,12 +59,16 @@ LAZARUS_HOME=$home LAZARUS_BIN_DIR=$bin infra/up.sh
 # shellcheck source=/dev/null
 source "$home/env"
 load
-"$bin/lazarus-bench" services --phases latency throughput "${extra[@]}"
-load
+if ((${#first[@]})); then
+    "$bin/lazarus-bench" services --phases "${first[@]}" "${extra[@]}"
+    load
+fi
+[ "$recovery" = 1 ] || exit 0
 
 echo "bench: starting a standby executor (executor-2) beside executor-1"
 nohup "$bin/script-executor" --instance-id executor-2 >> "$home/logs/script-executor-2.log" 2>&1 < /dev/null &
 echo $! > "$home/run/script-executor-2.pid"
+disown  # its kill -9 is the point, not news for this shell
 "$bin/lazarus-bench" services --phases recovery "${extra[@]}" \
     --executor "executor-1=$(cat "$home/run/script-executor.pid")" \
     --executor "executor-2=$(cat "$home/run/script-executor-2.pid")"
