@@ -55,7 +55,7 @@ unset LAZARUS_BROKERS  # always the dev broker: the numbers are about it
 load() { echo "bench: load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"; }
 
 echo "bench: starting the dev broker and the four services (state in $home)"
-LAZARUS_HOME=$home LAZARUS_BIN_DIR=$bin infra/up.sh
+LAZARUS_HOME=$home LAZARUS_UP_BIN_DIR=$bin infra/up.sh
 # shellcheck source=/dev/null
 source "$home/env"
 load
