@@ -107,7 +107,7 @@ let package = Package(
         .executableTarget(
             name: "lazarus-bench",
             dependencies: [
-                "LazarusKafka", "LazarusEngine",
+                "LazarusKafka", "LazarusWire", "LazarusService", "LazarusEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/lazarus-bench"

@@ -18,5 +18,7 @@ stop() { # name
     rm -f "$pidfile"
 }
 
-for name in script-executor object-proxy checkpoint-service object-service lazarus-broker; do stop "$name"; done
+# Executors first (also extra ones, run/script-executor-N.pid), the broker last.
+for pidfile in "$home"/run/script-executor*.pid; do [ -f "$pidfile" ] && stop "$(basename "$pidfile" .pid)"; done
+for name in object-proxy checkpoint-service object-service lazarus-broker; do stop "$name"; done
 echo "down: stopped"

@@ -8,8 +8,14 @@ cd "$(dirname "$0")/.."
 home=${LAZARUS_HOME:-.lazarus}
 mkdir -p "$home/logs" "$home/run"
 
-[ "${LAZARUS_SKIP_BUILD:-}" = 1 ] || infra/setup.sh --release
-bin=$(swift build -c release --show-bin-path)
+# LAZARUS_UP_BIN_DIR: run the executables found there (already built) instead of building
+# (not LAZARUS_BIN_DIR, which tests export for debug builds).
+if [ -n "${LAZARUS_UP_BIN_DIR:-}" ]; then
+    bin=$LAZARUS_UP_BIN_DIR
+else
+    [ "${LAZARUS_SKIP_BUILD:-}" = 1 ] || infra/setup.sh --release
+    bin=$(swift build -c release --show-bin-path)
+fi
 
 for pidfile in "$home"/run/*.pid; do
     if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then

@@ -141,8 +141,17 @@ public struct JSONParser {
 
     private mutating func parseString() throws(Failure) -> String {
         index += 1
+        // Fast path: a string without escapes (ids, base64 continuations, most text) is its
+        // bytes, decoded once. Anything else continues below from where the scan stopped.
+        let start = index
+        while let b = current, b != UInt8(ascii: "\""), b != UInt8(ascii: "\\"), b >= 0x20 { index += 1 }
+        if current == UInt8(ascii: "\"") {
+            let text = String(decoding: bytes[start..<index], as: UTF8.self)
+            index += 1
+            return text
+        }
         var utf16: [UInt16] = []
-        var runStart = index
+        var runStart = start
         func flushRun(_ parser: JSONParser, upTo end: Int, into out: inout [UInt16]) {
             if end > runStart { out.append(contentsOf: String(decoding: parser.bytes[runStart..<end], as: UTF8.self).utf16) }
         }
