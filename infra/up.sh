@@ -44,6 +44,8 @@ export LAZARUS_BROKERS
 echo "export LAZARUS_BROKERS=$LAZARUS_BROKERS" > "$home/env"
 echo "export PATH=\"$bin:\$PATH\"" >> "$home/env"
 
+# Logs are appended across runs: only lines after this mark speak of this run.
+recover_mark=$(cat "$home/logs/checkpoint-service.log" 2>/dev/null | wc -l)
 start object-service --database "$home/objects.sqlite"
 start checkpoint-service --database "$home/checkpoints.sqlite"
 start object-proxy
@@ -57,4 +59,12 @@ for name in object-service checkpoint-service object-proxy script-executor; do
     done
     grep -q "partitions assigned" "$home/logs/$name.log" || { echo "up: $name did not join its group; see $home/logs/$name.log" >&2; exit 1; }
 done
+# The executor asks for the jobs of its new partitions once it joined; a job submitted
+# before that answer would be started twice (harmlessly, thanks to the journal, but the
+# second start begins from scratch), so the stack is ready once the answer is out.
+executor_recovered() {
+    tail -n "+$((recover_mark + 1))" "$home/logs/checkpoint-service.log" 2>/dev/null | grep -q "requested.by=executor-1 .*recover"
+}
+for _ in $(seq 600); do executor_recovered && break; sleep 0.1; done
+executor_recovered || { echo "up: the checkpoint service never answered executor-1's recover request; see $home/logs/" >&2; exit 1; }
 echo "up: brokers $LAZARUS_BROKERS; logs in $home/logs; \`source $home/env\` to use the lazarus CLI"
