@@ -112,6 +112,9 @@ public final class VM {
     @exclusivity(unchecked) var functions: [LoadedFunction] = []
     /// Budget left in the current slice.
     @exclusivity(unchecked) var budget: Int = 0
+    /// Cache of `protoChainHasIndices` for the standard chain Array.prototype →
+    /// Object.prototype (not state; validated against both objects on every use).
+    @exclusivity(unchecked) var arrayProtoIndexCache = ProtoIndexCache()
 
     public static let preludeUnitIndex = 0
     public static let programUnitIndex = 1
