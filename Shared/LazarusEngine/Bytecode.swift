@@ -204,11 +204,17 @@ public struct FunctionCode: Sendable, Hashable {
 public struct CompiledUnit: Sendable, Hashable {
     public var functions: [FunctionCode]
     public var strings: [String]
+    /// Pool entries whose value has an unpaired surrogate (a Swift `String` cannot hold
+    /// one): `strings[i]` is only a lossy placeholder; the VM interns these units instead.
+    public var rawStrings: [Int32: [UInt16]] = [:]
     public var numbers: [Double]
     /// Number of inline-cache slots used by the unit's instructions.
     public var cacheSlots: Int32
     /// The source text (kept for Function.prototype.toString and error positions).
     public var source: String
+
+    /// The UTF-16 units of pool entry `i`.
+    public func stringUnits(_ i: Int) -> [UInt16] { rawStrings[Int32(i)] ?? Array(strings[i].utf16) }
 
     public init(functions: [FunctionCode] = [], strings: [String] = [], numbers: [Double] = [], cacheSlots: Int32 = 0, source: String = "") {
         self.functions = functions

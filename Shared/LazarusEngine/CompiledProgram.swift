@@ -28,6 +28,12 @@ public struct CompiledProgram: Sendable, Hashable {
     static func encode(_ unit: CompiledUnit, into w: inout ByteWriter) {
         w.uleb(UInt64(unit.strings.count))
         for s in unit.strings { w.string(s) }
+        w.uleb(UInt64(unit.rawStrings.count))
+        for (i, units) in unit.rawStrings.sorted(by: { $0.key < $1.key }) {
+            w.i32(i)
+            w.uleb(UInt64(units.count))
+            for u in units { w.u16(u) }
+        }
         w.uleb(UInt64(unit.numbers.count))
         for d in unit.numbers { w.f64(d) }
         w.u32(UInt32(unit.cacheSlots))

@@ -5,6 +5,7 @@ import LazarusSyntax
 /// Builds the constant pools and function table of one unit.
 final class UnitBuilder {
     var strings: [String] = []
+    var rawStrings: [Int32: [UInt16]] = [:]
     /// Keyed by UTF-16 units: Swift `String` equality is canonical equivalence, which would
     /// merge "\u00F6" and "o\u0308" into one constant.
     var stringIndex: [[UInt16]: Int32] = [:]
@@ -28,6 +29,16 @@ final class UnitBuilder {
         let i = Int32(strings.count)
         strings.append(s)
         stringIndex[key] = i
+        return i
+    }
+
+    /// A pool entry for a string value given as UTF-16 units (it may hold unpaired surrogates).
+    func string(units: [UInt16]) -> Int32 {
+        if let i = stringIndex[units] { return i }
+        let i = Int32(strings.count)
+        strings.append(String(decoding: units, as: UTF16.self))
+        stringIndex[units] = i
+        if Array(strings[Int(i)].utf16) != units { rawStrings[i] = units }
         return i
     }
 
@@ -56,8 +67,10 @@ struct Compiler {
         let fb = FunctionBuilder(unit: unit, ctx: resolution.script, node: nil, name: "<script>")
         let script = try fb.compileScript(program)
         unit.functions[0] = script
-        return CompiledUnit(functions: unit.functions, strings: unit.strings, numbers: unit.numbers,
-                            cacheSlots: unit.cacheSlots, source: program.source)
+        var compiled = CompiledUnit(functions: unit.functions, strings: unit.strings, numbers: unit.numbers,
+                                    cacheSlots: unit.cacheSlots, source: program.source)
+        compiled.rawStrings = unit.rawStrings
+        return compiled
     }
 }
 
@@ -890,7 +903,7 @@ final class FunctionBuilder {
             load(n, e.range)
         case .number(let d): pushNumber(d)
         case .string(let s): emit(.string, str(s))
-        case .stringUnits(let u): emit(.string, str(String(decoding: u, as: UTF16.self)))
+        case .stringUnits(let u): emit(.string, unit.string(units: u))
         case .boolean(let b): emit(b ? .true : .false)
         case .null: emit(.null)
         case .this:

@@ -2,7 +2,7 @@
 
 /// Engine ABI version: bump whenever bytecode, heap layout, natives or the prelude
 /// change in a way that makes old snapshots unusable. Folded into `programHash`.
-public let engineABIVersion: UInt32 = 1
+public let engineABIVersion: UInt32 = 2
 
 /// Governance limits of one VM. All exceeded limits are catchable script errors
 /// (`RangeError`), except the instruction budget which suspends the VM.

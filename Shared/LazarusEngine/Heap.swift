@@ -91,8 +91,10 @@ public struct Heap: Sendable {
     public mutating func intern(_ s: String) -> StringID { intern(Array(s.utf16)) }
 
     /// Interns and pins (never collected): builtin property names, program constants.
-    public mutating func internPinned(_ s: String) -> StringID {
-        let id = intern(Array(s.utf16))
+    public mutating func internPinned(_ s: String) -> StringID { internPinned(units: Array(s.utf16)) }
+
+    public mutating func internPinned(units: [UInt16]) -> StringID {
+        let id = intern(units)
         strings[id.index].gcBits |= Heap.pinnedBit
         return id
     }

@@ -46,8 +46,31 @@ extension VM {
     }
 
     /// Whether some object on `o`'s prototype chain has an element or index-like property
-    /// (then a hole of `o` does not simply read `undefined`).
+    /// (then a hole of `o` does not simply read `undefined`, and writing one may meet an
+    /// inherited setter or read-only property).
+    @inline(__always)
     func protoChainHasIndices(_ o: ObjectID) -> Bool {
+        let ap = intrinsic(.arrayPrototype)
+        if heap.objects[o.index].proto == ap {
+            let op = intrinsic(.objectPrototype)
+            if heap.objects[ap.index].proto == op, heap.objects[op.index].proto.isNone {
+                var stamp = ProtoIndexCache()
+                stamp.valid = true
+                stamp.apKeys = heap.objects[ap.index].keys.count
+                stamp.apElements = heap.objects[ap.index].elements.count
+                stamp.opKeys = heap.objects[op.index].keys.count
+                stamp.apLast = heap.objects[ap.index].keys.last ?? StringID(0)
+                stamp.opLast = heap.objects[op.index].keys.last ?? StringID(0)
+                if arrayProtoIndexCache.matches(stamp) { return arrayProtoIndexCache.result }
+                stamp.result = walkProtoChainForIndices(o)
+                arrayProtoIndexCache = stamp
+                return stamp.result
+            }
+        }
+        return walkProtoChainForIndices(o)
+    }
+
+    func walkProtoChainForIndices(_ o: ObjectID) -> Bool {
         var p = heap.objects[o.index].proto
         var depth = 0
         while !p.isNone {
@@ -158,6 +181,19 @@ extension Natives {
             // CreateDataPropertyOrThrow(o, k, v): defines without running setters.
             NativeEntry("%arrayCreateDataProperty", length: 3) { vm, _, args in
                 guard case .object(let o) = args[0] else { throw vm.typeError("CreateDataProperty on a non-object") }
+                // A plain extensible array and an integer index: the element store directly.
+                if case .number(let d) = args[1], vm.plainArray(args[0], mutating: true) != nil,
+                   d >= 0, d < Double(vm.limits.maxArrayLength), d == d.rounded(.towardZero) {
+                    let i = Int(d), count = vm.heap.objects[o.index].elements.count
+                    if i < count {
+                        vm.heap.objects[o.index].elements[i] = args[2]
+                    } else {
+                        if i > count { vm.heap.objects[o.index].elements.append(contentsOf: repeatElement(Value.empty, count: i - count)) }
+                        vm.heap.objects[o.index].elements.append(args[2])
+                        vm.heap.bytesSinceGC &+= 16 * (i - count + 1)
+                    }
+                    return .value(.true)
+                }
                 let key = vm.toPropertyKeyPrimitive(args[1])
                 if let (_, attrs) = vm.getOwnProperty(o, key) {
                     if !attrs.contains(.configurable) {
@@ -193,7 +229,9 @@ extension Natives {
                 return .value(.number(j >= end ? dn : Double(j)))
             },
             NativeEntry("Array.prototype.push", length: 1) { vm, this, args in
-                guard let o = vm.plainArray(this, mutating: true) else { return vm.slowCall("arrayPush", this, args) }
+                guard let o = vm.plainArray(this, mutating: true), args.count == 0 || !vm.protoChainHasIndices(o) else {
+                    return vm.slowCall("arrayPush", this, args)
+                }
                 if vm.heap.objects[o.index].elements.count + args.count > vm.limits.maxArrayLength { throw vm.rangeError("Invalid array length") }
                 for i in 0..<args.count { vm.heap.objects[o.index].elements.append(args[i]) }
                 vm.heap.bytesSinceGC &+= 16 * args.count
@@ -213,7 +251,7 @@ extension Natives {
                 return .value(first.isEmpty ? .undefined : first)
             },
             NativeEntry("Array.prototype.unshift", length: 1) { vm, this, args in
-                guard let o = vm.plainArray(this, mutating: true), vm.holesAreAbsent(o) else { return vm.slowCall("arrayUnshift", this, args) }
+                guard let o = vm.plainArray(this, mutating: true), !vm.protoChainHasIndices(o) else { return vm.slowCall("arrayUnshift", this, args) }
                 let n = vm.heap.objects[o.index].elements.count + args.count
                 try vm.checkArrayLength(n)
                 if args.count > 0 { vm.heap.objects[o.index].elements.insert(contentsOf: args.array, at: 0) }
@@ -234,7 +272,7 @@ extension Natives {
                 return .value(.object(vm.newArray(a < b ? Array(els[a..<b]) : [])))
             },
             NativeEntry("Array.prototype.splice", length: 2) { vm, this, args in
-                guard let o = vm.plainArray(this, mutating: true), vm.isPrimitive(args[0]), vm.isPrimitive(args[1]), vm.holesAreAbsent(o) else {
+                guard let o = vm.plainArray(this, mutating: true), vm.isPrimitive(args[0]), vm.isPrimitive(args[1]), !vm.protoChainHasIndices(o) else {
                     return vm.slowCall("arraySplice", this, args)
                 }
                 let n = vm.heap.objects[o.index].elements.count
@@ -374,5 +412,23 @@ extension Natives {
                 return .value(try vm.newString(units: out))
             },
         ]
+    }
+}
+
+/// What `protoChainHasIndices` found for the standard array prototype chain, stamped with
+/// the shape of Array.prototype and Object.prototype: their key count and last key (a key
+/// is only ever appended or removed, so a changed key set changes one of them) and
+/// Array.prototype's element count (an Array.prototype with elements is never cached).
+struct ProtoIndexCache {
+    var valid = false
+    var apKeys = 0, apElements = 0, opKeys = 0
+    var apLast = StringID(0), opLast = StringID(0)
+    var result = false
+
+
+    @inline(__always)
+    func matches(_ s: ProtoIndexCache) -> Bool {
+        valid && apElements == 0 && apKeys == s.apKeys && apElements == s.apElements && opKeys == s.opKeys
+            && apLast == s.apLast && opLast == s.opLast
     }
 }

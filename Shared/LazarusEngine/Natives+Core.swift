@@ -51,6 +51,10 @@ extension VM {
             case .numberWrapper: return "Number"
             case .stringWrapper: return "String"
             case .arguments: return "Arguments"
+            case .ordinary:
+                // Builtin namespace objects (Math, JSON) carry their tag in slot0 (Realm.swift).
+                if case .string(let tag) = heap.objects[o.index].slot0 { return heap.string(tag) }
+                return "Object"
             default: return "Object"
             }
         }

@@ -63,9 +63,9 @@ let preludeArrays = #"""
         var c = items.charCodeAt(k);
         if (c >= 0xD800 && c <= 0xDBFF && k + 1 < items.length) {
           var d = items.charCodeAt(k + 1);
-          if (d >= 0xDC00 && d <= 0xDFFF) { src.push(items.charAt(k) + items.charAt(k + 1)); k++; continue; }
+          if (d >= 0xDC00 && d <= 0xDFFF) { define(src, src.length, items.charAt(k) + items.charAt(k + 1)); k++; continue; }
         }
-        src.push(items.charAt(k));
+        define(src, src.length, items.charAt(k));
       }
       items = src;
     }
@@ -145,7 +145,7 @@ let preludeArrays = #"""
     var o = toObj(this, "Array.prototype.slice"), n = lenOf(o);
     var k = relIndex(start, n, 0), fin = relIndex(end, n, n), i = 0;
     var A = speciesCreate(o, fin > k ? fin - k : 0);
-    for (; k < fin; k++, i++) { if (k in o) A[i] = o[k]; }
+    for (; k < fin; k++, i++) { if (k in o) define(A, i, o[k]); }
     A.length = i;
     return A;
   };
@@ -158,7 +158,7 @@ let preludeArrays = #"""
     var items = argc > 2 ? argc - 2 : 0;
     if (n + items - dc > MAXLEN) throw new TypeError("Invalid array length");
     var A = speciesCreate(o, dc);
-    for (k = 0; k < dc; k++) { if ((s + k) in o) A[k] = o[s + k]; }
+    for (k = 0; k < dc; k++) { if ((s + k) in o) define(A, k, o[s + k]); }
     A.length = dc;
     if (items < dc) {
       for (k = s; k < n - dc; k++) {
@@ -181,10 +181,10 @@ let preludeArrays = #"""
       if (Array.isArray(E)) {
         var len = lenOf(E);
         if (n + len > MAXLEN) throw new TypeError("Invalid array length");
-        for (var k = 0; k < len; k++, n++) { if (k in E) A[n] = E[k]; }
+        for (var k = 0; k < len; k++, n++) { if (k in E) define(A, n, E[k]); }
       } else {
         if (n >= MAXLEN) throw new TypeError("Invalid array length");
-        A[n++] = E;
+        define(A, n++, E);
       }
     }
     A.length = n;
@@ -245,7 +245,7 @@ let preludeArrays = #"""
   function sortIndexed(o, cmp) {
     var n = lenOf(o), vals = [], undefs = 0, i, v;
     for (i = 0; i < n; i++) {
-      if (i in o) { v = o[i]; if (v === undefined) undefs++; else vals.push(v); }
+      if (i in o) { v = o[i]; if (v === undefined) undefs++; else define(vals, vals.length, v); }
       else i = skip(o, i, n) - 1;
     }
     var m = vals.length;
@@ -260,10 +260,10 @@ let preludeArrays = #"""
           a = lo; b = mid; k = lo;
           while (a < mid && b < hi) {
             r = +c(vals[b], vals[a]);
-            if (r < 0) buf[k++] = vals[b++]; else buf[k++] = vals[a++];
+            if (r < 0) define(buf, k++, vals[b++]); else define(buf, k++, vals[a++]);
           }
-          while (a < mid) buf[k++] = vals[a++];
-          while (b < hi) buf[k++] = vals[b++];
+          while (a < mid) define(buf, k++, vals[a++]);
+          while (b < hi) define(buf, k++, vals[b++]);
         }
         t = vals; vals = buf; buf = t;
       }
@@ -303,8 +303,8 @@ let preludeArrays = #"""
     var o = toObj(this, "Array.prototype.map"), n = lenOf(o), t = opt(arguments, 1);
     callable(f);
     var r = speciesCreate(o, n);
-    if (t === undefined) { for (var i = 0; i < n; i++) { if (i in o) r[i] = f(o[i], i, o); else i = skip(o, i, n) - 1; } }
-    else { for (var j = 0; j < n; j++) { if (j in o) r[j] = f.call(t, o[j], j, o); else j = skip(o, j, n) - 1; } }
+    if (t === undefined) { for (var i = 0; i < n; i++) { if (i in o) define(r, i, f(o[i], i, o)); else i = skip(o, i, n) - 1; } }
+    else { for (var j = 0; j < n; j++) { if (j in o) define(r, j, f.call(t, o[j], j, o)); else j = skip(o, j, n) - 1; } }
     return r;
   });
   hide(AP, "filter", function filter(f) {
@@ -312,7 +312,7 @@ let preludeArrays = #"""
     callable(f);
     var r = speciesCreate(o, 0);
     for (var i = 0; i < n; i++) {
-      if (i in o) { var v = o[i]; if (t === undefined ? f(v, i, o) : f.call(t, v, i, o)) r[j++] = v; }
+      if (i in o) { var v = o[i]; if (t === undefined ? f(v, i, o) : f.call(t, v, i, o)) define(r, j++, v); }
       else i = skip(o, i, n) - 1;
     }
     return r;
@@ -382,6 +382,36 @@ let preludeArrays = #"""
     return o;
   });
 
+  // FlattenIntoArray (ES2019): depth levels of nested arrays, holes skipped.
+  function flattenInto(A, n, src, len, depth, f, t) {
+    for (var k = 0; k < len; k++) {
+      if (!(k in src)) { k = skip(src, k, len) - 1; continue; }
+      var e = src[k];
+      if (f !== undefined) e = f.call(t, e, k, src);
+      if (depth > 0 && Array.isArray(e)) {
+        n = flattenInto(A, n, e, lenOf(e), depth - 1);
+      } else {
+        if (n >= MAXLEN) throw new TypeError("Invalid array length");
+        define(A, n++, e);
+      }
+    }
+    return n;
+  }
+  hide(AP, "flat", function flat() {
+    var o = toObj(this, "Array.prototype.flat"), n = lenOf(o), d = opt(arguments, 0);
+    var depth = d === undefined ? 1 : toInt(d);
+    var A = speciesCreate(o, 0);
+    flattenInto(A, 0, o, n, depth < 0 ? 0 : depth);
+    return A;
+  });
+  hide(AP, "flatMap", function flatMap(f) {
+    var o = toObj(this, "Array.prototype.flatMap"), n = lenOf(o);
+    callable(f);
+    var A = speciesCreate(o, 0);
+    flattenInto(A, 0, o, n, 1, f, opt(arguments, 1));
+    return A;
+  });
+
   // Array iterators (keys/values/entries): objects with a `next` method. Iteration
   // protocols (Symbol.iterator) are not in version 1; for…of over arrays is the VM's.
   var arrayIteratorProto = {};
@@ -430,7 +460,7 @@ let preludeArrays = #"""
       if (typeof a === "object" && a !== null || typeof a === "function") {
         if (k === "s") a = String(a); else if (k === "n") a = +a;
       }
-      args.push(a);
+      define(args, args.length, a);
     }
     return strNat[name].apply(s, args);
   };
@@ -478,7 +508,7 @@ let preludeArrays = #"""
     if (!fn) replaceValue = String(replaceValue);
     var adv = search.length > 0 ? search.length : 1, positions = [], p = s.indexOf(search, 0);
     while (p >= 0) {
-      positions.push(p);
+      define(positions, positions.length, p);
       if (p + adv > s.length) break;
       p = s.indexOf(search, p + adv);
     }
@@ -494,7 +524,7 @@ let preludeArrays = #"""
   var fromCharCodeNat = String.fromCharCode, fromCodePointNat = String.fromCodePoint;
   I.stringFromCodesSlow = function (points) {
     var a = [];
-    for (var i = 1; i < arguments.length; i++) a.push(+arguments[i]);
+    for (var i = 1; i < arguments.length; i++) define(a, a.length, +arguments[i]);
     return (points ? fromCodePointNat : fromCharCodeNat).apply(undefined, a);
   };
   hide(String, "raw", function raw(template) {

@@ -19,7 +19,7 @@ let preludeObjects = #"""
         else if (k === "s") v = toStr(v);
         else if (k === "k") v = toPropertyKey(v);
       }
-      a[a.length] = v;
+      define(a, a.length, v);
     }
     return I.apply(f, t, a);
   };
@@ -48,8 +48,8 @@ let preludeObjects = #"""
     if (props === undefined || props === null) throw new TypeError("Cannot convert undefined or null to object");
     var p = Object(props), keys = ownKeys(p), descs = [], i;
     for (i = 0; i < keys.length; i++) {
-      if (I.isEnumerableOwn(p, keys[i])) descs[descs.length] = toDescObj(p[keys[i]]);
-      else descs[descs.length] = undefined;
+      if (I.isEnumerableOwn(p, keys[i])) define(descs, descs.length, toDescObj(p[keys[i]]));
+      else define(descs, descs.length, undefined);
     }
     for (i = 0; i < keys.length; i++) { if (descs[i] !== undefined) ODP(o, keys[i], arrayLengthDesc(o, keys[i], descs[i])); }
     return o;
@@ -58,7 +58,7 @@ let preludeObjects = #"""
     var keys = ownKeys(o), r = [];
     for (var i = 0; i < keys.length; i++) {
       var k = keys[i];
-      if (I.isEnumerableOwn(o, k)) { var v = o[k]; r[r.length] = pairs ? [k, v] : v; }
+      if (I.isEnumerableOwn(o, k)) { var v = o[k]; define(r, r.length, pairs ? [k, v] : v); }
     }
     return r;
   };
@@ -90,12 +90,12 @@ let preludeObjects = #"""
     if (a === undefined || a === null) return I.apply(f, t, []);
     if (!isObject(a)) throw new TypeError("CreateListFromArrayLike called on non-object");
     var n = I.toLength(a.length), list = [];
-    for (var i = 0; i < n; i++) list[i] = a[i];
+    for (var i = 0; i < n; i++) define(list, i, a[i]);
     return I.apply(f, t, list);
   };
   I.bindSlow = function bind(thisArg) {
     var target = this, args = [], L = 0;
-    for (var i = 1; i < arguments.length; i++) args[args.length] = arguments[i];
+    for (var i = 1; i < arguments.length; i++) define(args, args.length, arguments[i]);
     if (hasOwnFn.call(target, "length")) {
       var tl = target.length;
       if (typeof tl === "number") {
@@ -126,7 +126,7 @@ let preludeObjects = #"""
         } else {
           keys = ownKeys(val);
           var own = [];
-          for (i = 0; i < keys.length; i++) { if (I.isEnumerableOwn(val, keys[i])) own[own.length] = keys[i]; }
+          for (i = 0; i < keys.length; i++) { if (I.isEnumerableOwn(val, keys[i])) define(own, own.length, keys[i]); }
           for (i = 0; i < own.length; i++) {
             k = own[i];
             ne = walk(val, k);
@@ -152,7 +152,7 @@ let preludeObjects = #"""
         if (item !== undefined) {
           var dup = false;
           for (var j = 0; j < propertyList.length; j++) { if (propertyList[j] === item) { dup = true; break; } }
-          if (!dup) propertyList[propertyList.length] = item;
+          if (!dup) define(propertyList, propertyList.length, item);
         }
       }
     }
@@ -189,7 +189,7 @@ let preludeObjects = #"""
     }
     function enter(value) {
       for (var s = 0; s < stack.length; s++) { if (stack[s] === value) throw new TypeError("Converting circular structure to JSON"); }
-      stack[stack.length] = value;
+      define(stack, stack.length, value);
     }
     function wrap(partial, open, close, stepback) {
       if (partial.length === 0) return open + close;
@@ -209,11 +209,11 @@ let preludeObjects = #"""
       if (keys === undefined) {
         var all = ownKeys(value);
         keys = [];
-        for (k = 0; k < all.length; k++) { if (I.isEnumerableOwn(value, all[k])) keys[keys.length] = all[k]; }
+        for (k = 0; k < all.length; k++) { if (I.isEnumerableOwn(value, all[k])) define(keys, keys.length, all[k]); }
       }
       for (k = 0; k < keys.length; k++) {
         var str = ser(keys[k], value);
-        if (str !== undefined) partial[partial.length] = I.jsonQuote(keys[k]) + ":" + (gap !== "" ? " " : "") + str;
+        if (str !== undefined) define(partial, partial.length, I.jsonQuote(keys[k]) + ":" + (gap !== "" ? " " : "") + str);
       }
       var r = wrap(partial, "{", "}", stepback);
       stack.length = stack.length - 1;
@@ -227,7 +227,7 @@ let preludeObjects = #"""
       var partial = [], len = I.toLength(value.length);
       for (var k = 0; k < len; k++) {
         var str = ser("" + k, value);
-        partial[partial.length] = str === undefined ? "null" : str;
+        define(partial, partial.length, str === undefined ? "null" : str);
       }
       var r = wrap(partial, "[", "]", stepback);
       stack.length = stack.length - 1;

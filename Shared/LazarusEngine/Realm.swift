@@ -130,6 +130,14 @@ extension VM {
             }
         }
         // Error constructors get their own prototypes' constructor links (done above via prototypeIntrinsic).
+        // Math and JSON answer "[object Math]" / "[object JSON]" (their @@toStringTag) through
+        // a tag string in slot0 (`classTag`).
+        for tag in ["Math", "JSON"] {
+            let slot = heap.objects[global.index].find(heap.internPinned(tag))
+            if slot >= 0, case .object(let o) = heap.objects[global.index].values[slot] {
+                heap.objects[o.index].slot0 = .string(heap.internPinned(tag))
+            }
+        }
         try runPrelude()
     }
 

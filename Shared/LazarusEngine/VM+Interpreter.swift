@@ -416,12 +416,14 @@ extension VM {
                         let i = Int(truncatingIfNeeded: Int64(d.isFinite ? d : -1))
                         let count = heap.objects[o.index].elements.count
                         if Double(i) == d, i >= 0, i < count, !heap.objects[o.index].flags.contains(.frozenElements),
-                           !heap.objects[o.index].elements[i].isEmpty || (heap.objects[o.index].keys.isEmpty && heap.objects[o.index].flags.contains(.extensible)) {
+                           !heap.objects[o.index].elements[i].isEmpty
+                            || (heap.objects[o.index].keys.isEmpty && heap.objects[o.index].flags.contains(.extensible) && !protoChainHasIndices(o)) {
                             heap.objects[o.index].elements[i] = v
                             s[sp - 3] = v; sp &-= 2
                             break
                         }
-                        if Double(i) == d, i == count, heap.objects[o.index].flags.contains(.extensible), !heap.objects[o.index].flags.contains(.lengthReadOnly) {
+                        if Double(i) == d, i == count, heap.objects[o.index].flags.contains(.extensible),
+                           !heap.objects[o.index].flags.contains(.lengthReadOnly), !protoChainHasIndices(o) {
                             heap.objects[o.index].elements.append(v)
                             heap.bytesSinceGC &+= 16
                             s[sp - 3] = v; sp &-= 2

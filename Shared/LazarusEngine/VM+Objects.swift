@@ -180,7 +180,15 @@ extension VM {
         let cls = heap.objects[id.index].cls
         if cls == .array {
             if key == atoms.length { try setArrayLength(id, value, strict: strict); return .done }
-            if let i = indexOfKey(key), !isKeyedElement(id, i) { try setElement(id, i, value, strict: strict); return .done }
+            if let i = indexOfKey(key), !isKeyedElement(id, i) {
+                let els = heap.objects[id.index].elements
+                if i >= els.count || els[i].isEmpty, protoChainHasIndices(id) {
+                    // A hole: an inherited setter or read-only element decides (OrdinarySet).
+                    if let outcome = try inheritedSet(id, key, strict: strict) { return outcome }
+                }
+                try setElement(id, i, value, strict: strict)
+                return .done
+            }
         } else if cls == .arguments, let i = indexOfKey(key), i < heap.objects[id.index].elements.count, !heap.objects[id.index].elements[i].isEmpty {
             heap.objects[id.index].elements[i] = value
             argumentsElementWritten(id, i, value)
@@ -198,19 +206,7 @@ extension VM {
             if cls == .arguments, let i = indexOfKey(key) { argumentsElementWritten(id, i, value) }
             return .done
         }
-        // Inherited accessor or read-only property?
-        var cur = heap.objects[id.index].proto
-        while !cur.isNone {
-            if let (v, attrs) = getOwnProperty(cur, key) {
-                if attrs.contains(.accessor) { return accessorSet(v, key, strict: strict) }
-                if !attrs.contains(.writable) {
-                    if strict { throw typeError("Cannot assign to read only property '\(heap.string(key))' of object") }
-                    return .done
-                }
-                break
-            }
-            cur = heap.objects[cur.index].proto
-        }
+        if let outcome = try inheritedSet(id, key, strict: strict) { return outcome }
         if !heap.objects[id.index].flags.contains(.extensible) {
             if strict { throw typeError("Cannot add property \(heap.string(key)), object is not extensible") }
             return .done
@@ -222,6 +218,25 @@ extension VM {
         heap.objects[id.index].append(key, value, .default)
         heap.bytesSinceGC &+= 24
         return .done
+    }
+
+    /// The part of OrdinarySet decided by the prototype chain when the object has no own
+    /// `key`: an inherited setter, or a refusal by an inherited read-only property. nil:
+    /// define the property on the object itself.
+    func inheritedSet(_ id: ObjectID, _ key: StringID, strict: Bool) throws -> SetOutcome? {
+        var cur = heap.objects[id.index].proto
+        while !cur.isNone {
+            if let (v, attrs) = getOwnProperty(cur, key) {
+                if attrs.contains(.accessor) { return accessorSet(v, key, strict: strict) }
+                if !attrs.contains(.writable) {
+                    if strict { throw typeError("Cannot assign to read only property '\(heap.string(key))' of object") }
+                    return .done
+                }
+                return nil
+            }
+            cur = heap.objects[cur.index].proto
+        }
+        return nil
     }
 
     func accessorSet(_ pairValue: Value, _ key: StringID, strict: Bool) -> SetOutcome {
@@ -265,11 +280,12 @@ extension VM {
         guard d >= 0, d == d.rounded(), d < 4294967296 else { throw rangeError("Invalid array length") }
         let n = Int(d)
         let count = heap.objects[id.index].elements.count
-        if n == count { return }
+        // A non-writable `length` refuses every [[Set]], even of the same value (OrdinarySet).
         if !heap.objects[id.index].flags.isDisjoint(with: [.frozenElements, .lengthReadOnly]) {
             if strict { throw typeError("Cannot assign to read only property 'length' of object") }
             return
         }
+        if n == count { return }
         if n < count {
             if !heap.objects[id.index].keys.isEmpty, !truncateKeyedElements(id, to: n) {
                 if strict { throw typeError("Cannot delete array element: property is not configurable") }

@@ -112,6 +112,9 @@ public final class VM {
     @exclusivity(unchecked) var functions: [LoadedFunction] = []
     /// Budget left in the current slice.
     @exclusivity(unchecked) var budget: Int = 0
+    /// Cache of `protoChainHasIndices` for the standard chain Array.prototype →
+    /// Object.prototype (not state; validated against both objects on every use).
+    @exclusivity(unchecked) var arrayProtoIndexCache = ProtoIndexCache()
 
     public static let preludeUnitIndex = 0
     public static let programUnitIndex = 1
@@ -159,7 +162,7 @@ public final class VM {
     @discardableResult
     func link(_ unit: CompiledUnit) -> Int {
         let strings = UnsafeMutablePointer<StringID>.allocate(capacity: max(1, unit.strings.count))
-        for (i, s) in unit.strings.enumerated() { strings[i] = heap.internPinned(s) }
+        for i in unit.strings.indices { strings[i] = heap.internPinned(units: unit.stringUnits(i)) }
         let numbers = UnsafeMutablePointer<Double>.allocate(capacity: max(1, unit.numbers.count))
         for (i, d) in unit.numbers.enumerated() { numbers[i] = d }
         let cache = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, Int(unit.cacheSlots)))
@@ -190,7 +193,7 @@ public final class VM {
         undefinedAtom = heap.internPinned("undefined"); nullAtom = heap.internPinned("null")
         opAtoms = VM.opNames(&heap)
         for u in units {
-            for (i, s) in u.unit.strings.enumerated() { u.strings[i] = heap.internPinned(s) }
+            for i in u.unit.strings.indices { u.strings[i] = heap.internPinned(units: u.unit.stringUnits(i)) }
             u.cache.update(repeating: 0, count: max(1, Int(u.unit.cacheSlots)))
         }
     }
