@@ -678,8 +678,7 @@ extension VM {
                         break
                     }
                     sync()
-                    if case .string = a { s[sp - 2] = try concat(toStringPrimitive(a), toStringPrimitive(b)) }
-                    else if case .string = b { s[sp - 2] = try concat(toStringPrimitive(a), toStringPrimitive(b)) }
+                    if a.asString != nil || b.asString != nil { s[sp - 2] = try concatPrimitives(a, b) }
                     else { s[sp - 2] = .number(toNumberPrimitive(a) + toNumberPrimitive(b)) }
                     sp &-= 1
                 case .sub, .mul, .div, .mod, .exp:
