@@ -601,6 +601,27 @@ extension VM {
                 case .return, .returnUndefined:
                     var result: Value = ins.op == .return ? s[sp - 1] : .undefined
                     let fr = frames.removeLast()
+                    if fr.flags.rawValue == 0, fi > 0 {
+                        // Plain call returning into a script caller: restore its locals here.
+                        sp = base &- 2
+                        s[sp] = result; sp &+= 1
+                        fi &-= 1
+                        let caller = frames[fi]
+                        fn = functions[Int(caller.function)]
+                        code = fn.code
+                        pc = Int(caller.pc)
+                        base = Int(caller.base)
+                        env = caller.env
+                        if fn.unit != unitIndex {
+                            unitIndex = fn.unit
+                            strs = units[unitIndex].strings
+                            nums = units[unitIndex].numbers
+                            cache = units[unitIndex].cache
+                            funcBase = units[unitIndex].functionBase
+                        }
+                        strict = fn.flags.contains(.strict)
+                        break
+                    }
                     if fr.flags.contains(.construct), !result.isObject { result = s[base - 1] }
                     sp = base - 2
                     if fr.flags.contains(.pushReceiver) {
