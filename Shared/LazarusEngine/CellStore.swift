@@ -73,7 +73,7 @@ public struct CellStore<Element>: RandomAccessCollection, MutableCollection, @un
         }
     }
 
-    public mutating func append(_ e: Element) {
+    public mutating func append(_ e: consuming Element) {
         makeUnique()
         if buffer.count == buffer.capacity { buffer.grow(to: buffer.count + 1) }
         (buffer.base + buffer.count).initialize(to: e)

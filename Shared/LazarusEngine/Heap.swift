@@ -14,6 +14,19 @@ public struct JSString: Sendable {
     }
 }
 
+/// Key of the atom table: a string's units, hashed as one run of bytes (`[UInt16]`'s own
+/// `hash(into:)` feeds the hasher one element at a time, which made interning — and
+/// rebuilding the table on every snapshot restore — several times slower).
+public struct AtomKey: Hashable, Sendable {
+    public var units: [UInt16]
+    @inline(__always) public init(_ units: [UInt16]) { self.units = units }
+    @inline(__always) public static func == (a: AtomKey, b: AtomKey) -> Bool { a.units == b.units }
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(units.count)
+        units.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+}
+
 /// The heap: all strings and objects of one VM, in arrays indexed by id, with free lists.
 ///
 /// Canonical order is by id: a codec iterating `0..<objects.count` and `0..<strings.count`
@@ -26,7 +39,7 @@ public struct Heap: Sendable {
     public var freeStrings: [UInt32] = []
     /// Interned strings (atoms): content → id. Rebuilt from `strings` (entries whose
     /// `atom` equals their own id) after a restore; see `rebuildAtomTable()`.
-    public var atomTable: [[UInt16]: StringID] = [:]
+    public var atomTable: [AtomKey: StringID] = [:]
     /// Allocations since the last collection (drives the GC trigger).
     public var allocationsSinceGC: Int = 0
     /// Rough bytes allocated since the last collection (element growth, string units).
@@ -81,10 +94,11 @@ public struct Heap: Sendable {
 
     /// The interned string with these units (creating it if needed). Atoms compare by id.
     public mutating func intern(_ units: [UInt16]) -> StringID {
-        if let id = atomTable[units] { return id }
+        let key = AtomKey(units)
+        if let id = atomTable[key] { return id }
         let id = allocateString(units)
         strings[id.index].atom = id.raw
-        atomTable[units] = id
+        atomTable[key] = id
         return id
     }
 
@@ -111,8 +125,9 @@ public struct Heap: Sendable {
 
     public mutating func rebuildAtomTable() {
         atomTable = [:]
+        atomTable.reserveCapacity(strings.count)
         for i in 1..<strings.count where strings[i].gcBits & Heap.freeBit == 0 && strings[i].atom == UInt32(i) {
-            atomTable[strings[i].units] = StringID(UInt32(i))
+            atomTable[AtomKey(strings[i].units)] = StringID(UInt32(i))
         }
     }
 
@@ -184,7 +199,7 @@ public struct Heap: Sendable {
                 bytes += 32 + strings[i].units.count * 2
             } else {
                 if bits & Heap.freeBit == 0 {
-                    if strings[i].atom == UInt32(i) { atomTable[strings[i].units] = nil }
+                    if strings[i].atom == UInt32(i) { atomTable[AtomKey(strings[i].units)] = nil }
                     strings[i] = JSString(units: [], atom: 0, gcBits: Heap.freeBit)
                 }
                 freeStrings.append(UInt32(i))

@@ -64,6 +64,23 @@ public enum NumberFormatting {
         return Array(toString(x).utf16)
     }
 
+    /// Appends the UTF-16 units of Number::toString(x) (integers without an intermediate array).
+    public static func appendUnits(_ x: Double, to out: inout [UInt16]) {
+        if x >= 0, x < 1e15, x == x.rounded(.towardZero) {
+            var v = Int64(x)
+            if v == 0 { out.append(48); return }
+            var digits = 0
+            var t = v
+            while t > 0 { digits += 1; t /= 10 }
+            let start = out.count
+            out.append(contentsOf: repeatElement(48, count: digits))
+            var k = start + digits - 1
+            while v > 0 { out[k] = UInt16(48 + v % 10); v /= 10; k -= 1 }
+            return
+        }
+        out.append(contentsOf: toUnits(x))
+    }
+
     // MARK: String → number
 
     @inline(__always)

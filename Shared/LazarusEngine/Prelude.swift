@@ -19,6 +19,18 @@ public enum Prelude {
     nonisolated(unsafe) private static var cache: CompiledUnit?
     private static let lock = NSLockish()
 
+    nonisolated(unsafe) private static var linked: LinkedCode?
+
+    /// The prelude's link-time data (built once per process, shared by every VM).
+    static func linkedCode() throws -> LinkedCode {
+        let unit = try compiled()
+        lock.lock(); defer { lock.unlock() }
+        if let l = linked { return l }
+        let l = LinkedCode(unit)
+        linked = l
+        return l
+    }
+
     /// The compiled prelude (compiled once per process).
     static func compiled() throws -> CompiledUnit {
         lock.lock(); defer { lock.unlock() }

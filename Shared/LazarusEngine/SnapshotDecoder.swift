@@ -75,8 +75,9 @@ struct SnapshotReader {
     }
 
     /// A count of items each taking at least `minBytes` bytes: bounded by the bytes left.
-    mutating func count(minBytes: Int, _ what: String) throws(SnapshotError) -> Int {
-        try int(max: remaining / max(1, minBytes), "\(what) count")
+    /// `what` is only built for an error (readObjects built two strings per object).
+    mutating func count(minBytes: Int, _ what: @autoclosure () -> String) throws(SnapshotError) -> Int {
+        try int(max: remaining / max(1, minBytes), "\(what()) count")
     }
 
     mutating func sleb() throws(SnapshotError) -> Int {
@@ -447,7 +448,7 @@ struct StateDecoder {
             }
             if has & SnapshotFormat.Has.slot0 != 0 { o.slot0 = try value("object \(i) slot0") }
             if has & SnapshotFormat.Has.slot1 != 0 { o.slot1 = try value("object \(i) slot1") }
-            objects.append(o)
+            objects.append(consume o)
         }
         s.heap.objects = objects
     }

@@ -154,6 +154,36 @@ extension VM {
         return .string(heap.allocateString(u))
     }
 
+    /// `a + b` for primitives, one of them a string: the other side's ToString is written
+    /// straight into the result (no intermediate heap string for a number).
+    func concatPrimitives(_ a: Value, _ b: Value) throws -> Value {
+        if case .string(let x) = a, case .string(let y) = b { return try concat(x, y) }
+        if case .string(let x) = a, heap.strings[x.index].units.isEmpty { return .string(toStringPrimitive(b)) }
+        if case .string(let y) = b, heap.strings[y.index].units.isEmpty { return .string(toStringPrimitive(a)) }
+        var u = [UInt16]()
+        u.reserveCapacity(primitiveLengthHint(a) + primitiveLengthHint(b))
+        appendToString(a, to: &u)
+        appendToString(b, to: &u)
+        if u.count > limits.maxStringLength { throw rangeError("Invalid string length") }
+        return .string(heap.allocateString(u))
+    }
+
+    @inline(__always)
+    private func primitiveLengthHint(_ v: Value) -> Int {
+        if case .string(let s) = v { return heap.strings[s.index].units.count }
+        return 24
+    }
+
+    /// Appends ToString of a primitive.
+    @inline(__always)
+    private func appendToString(_ v: Value, to u: inout [UInt16]) {
+        switch v {
+        case .string(let s): u.append(contentsOf: heap.strings[s.index].units)
+        case .number(let d): NumberFormatting.appendUnits(d, to: &u)
+        default: u.append(contentsOf: heap.strings[toStringPrimitive(v).index].units)
+        }
+    }
+
     // MARK: HostValue ↔ Value
 
     /// Converts a host value into heap values (objects and arrays are fresh).

@@ -534,6 +534,46 @@ extension VM {
                     s[sp] = .object(heap.allocate(o)); sp &+= 1
                 // MARK: calls
                 case .call, .construct:
+                    // Fast path: a plain call of a script closure needing no `arguments`/rest
+                    // object, no this-boxing and no collection — push its frame here and
+                    // switch the locals to it (performCall + reload() do the general case).
+                    if ins.op == .call {
+                        let argc = Int(ins.a)
+                        let calleeIndex = sp &- argc &- 2
+                        if case .object(let fid) = s[calleeIndex], heap.objects[fid.index].cls == .closure {
+                            let fnIndex = Int(heap.objects[fid.index].code)
+                            let lf = functions[fnIndex]
+                            if lf.argumentsRegister < 0, lf.restRegister < 0, frames.count < limits.maxStackDepth,
+                               sp &+ lf.registerCount &+ lf.maxStack &+ 8 < stackCapacity,
+                               heap.allocationsSinceGC <= max(gcInterval, heap.liveObjects), heap.bytesSinceGC <= gcByteInterval,
+                               lf.flags.contains(.strict) || lf.flags.contains(.arrow) || fastThis(&s[calleeIndex + 1]) {
+                                let newBase = calleeIndex &+ 2
+                                var i = min(argc, lf.paramCount)
+                                let end = lf.registerCount
+                                while i < end { s[newBase &+ i] = .undefined; i &+= 1 }
+                                frames[fi].pc = Int32(pc)
+                                frames[fi].env = env
+                                env = heap.objects[fid.index].link
+                                frames.append(Frame(function: Int32(fnIndex), pc: 0, base: Int32(newBase), env: env,
+                                                    argc: Int32(argc), flags: []))
+                                fi &+= 1
+                                fn = lf
+                                code = lf.code
+                                pc = 0
+                                base = newBase
+                                sp = newBase &+ end
+                                if lf.unit != unitIndex {
+                                    unitIndex = lf.unit
+                                    strs = units[unitIndex].strings
+                                    nums = units[unitIndex].numbers
+                                    cache = units[unitIndex].cache
+                                    funcBase = units[unitIndex].functionBase
+                                }
+                                strict = lf.flags.contains(.strict)
+                                break
+                            }
+                        }
+                    }
                     sync()
                     if heap.allocationsSinceGC > gcInterval || heap.bytesSinceGC > gcByteInterval { try collectAtSafePoint() }
                     let k = try performCall(argc: Int(ins.a), flags: ins.op == .construct ? .construct : [], calleeName: ins.b, unit: unitIndex)
@@ -563,6 +603,27 @@ extension VM {
                 case .return, .returnUndefined:
                     var result: Value = ins.op == .return ? s[sp - 1] : .undefined
                     let fr = frames.removeLast()
+                    if fr.flags.rawValue == 0, fi > 0 {
+                        // Plain call returning into a script caller: restore its locals here.
+                        sp = base &- 2
+                        s[sp] = result; sp &+= 1
+                        fi &-= 1
+                        let caller = frames[fi]
+                        fn = functions[Int(caller.function)]
+                        code = fn.code
+                        pc = Int(caller.pc)
+                        base = Int(caller.base)
+                        env = caller.env
+                        if fn.unit != unitIndex {
+                            unitIndex = fn.unit
+                            strs = units[unitIndex].strings
+                            nums = units[unitIndex].numbers
+                            cache = units[unitIndex].cache
+                            funcBase = units[unitIndex].functionBase
+                        }
+                        strict = fn.flags.contains(.strict)
+                        break
+                    }
                     if fr.flags.contains(.construct), !result.isObject { result = s[base - 1] }
                     sp = base - 2
                     if fr.flags.contains(.pushReceiver) {
@@ -640,8 +701,7 @@ extension VM {
                         break
                     }
                     sync()
-                    if case .string = a { s[sp - 2] = try concat(toStringPrimitive(a), toStringPrimitive(b)) }
-                    else if case .string = b { s[sp - 2] = try concat(toStringPrimitive(a), toStringPrimitive(b)) }
+                    if a.asString != nil || b.asString != nil { s[sp - 2] = try concatPrimitives(a, b) }
                     else { s[sp - 2] = .number(toNumberPrimitive(a) + toNumberPrimitive(b)) }
                     sp &-= 1
                 case .sub, .mul, .div, .mod, .exp:
@@ -932,3 +992,16 @@ func jsPow(_ x: Double, _ y: Double) -> Double {
     return pow(x, y)
 }
 
+
+extension VM {
+    /// `this` of a sloppy-mode call when it needs no allocation: undefined/null become the
+    /// global object, objects stay; false for primitives (they need a wrapper: slow path).
+    @inline(__always)
+    func fastThis(_ t: inout Value) -> Bool {
+        switch t {
+        case .undefined, .null, .empty: t = .object(realm[Intrinsic.global.rawValue]); return true
+        case .object: return true
+        default: return false
+        }
+    }
+}

@@ -47,6 +47,31 @@ struct LoadedFunction {
     var unit: Int
 }
 
+/// The immutable link-time data of a compiled unit: its constants as UTF-16 units and its
+/// functions' code in stable memory (freed with this object). The prelude's is built once
+/// per process and shared by every VM, so creating or restoring a VM copies no prelude
+/// code and converts none of its strings (`Prelude.linkedCode()`).
+final class LinkedCode: @unchecked Sendable {
+    // @unchecked Sendable: immutable after init (the code memory is never written).
+    let strings: [[UInt16]]
+    /// `unit` is 0 here; `VM.link` sets it to the unit's index.
+    let functions: [LoadedFunction]
+
+    init(_ unit: CompiledUnit) {
+        strings = unit.strings.indices.map { unit.stringUnits($0) }
+        functions = unit.functions.map { f in
+            let code = UnsafeMutablePointer<Instruction>.allocate(capacity: max(1, f.code.count))
+            for (i, ins) in f.code.enumerated() { (code + i).initialize(to: ins) }
+            return LoadedFunction(code: code, count: f.code.count, registerCount: Int(f.registerCount),
+                                  paramCount: Int(f.paramCount), maxStack: Int(f.maxStack), flags: f.flags,
+                                  argumentsRegister: Int(f.argumentsRegister), restRegister: Int(f.restRegister),
+                                  unit: 0)
+        }
+    }
+
+    deinit { for f in functions { f.code.deallocate() } }
+}
+
 /// A loaded compilation unit: constant atoms (pinned heap strings), numbers, inline caches.
 struct LoadedUnit {
     var unit: CompiledUnit
@@ -110,6 +135,8 @@ public final class VM {
 
     @exclusivity(unchecked) var units: [LoadedUnit] = []
     @exclusivity(unchecked) var functions: [LoadedFunction] = []
+    /// Owners of the code `functions` point into, one per linked unit.
+    var linkedCode: [LinkedCode] = []
     /// Budget left in the current slice.
     @exclusivity(unchecked) var budget: Int = 0
     /// Cache of `protoChainHasIndices` for the standard chain Array.prototype →
@@ -134,7 +161,7 @@ public final class VM {
         var h = (consume restoredHeap) ?? Heap() // uniquely owned: no copy-on-write copy below
         if restoring { h.rebuildAtomTable() }
         atoms = CommonAtoms(&h)
-        charAtoms = (0..<128).map { h.internPinned(String(UnicodeScalar(UInt8($0)))) }
+        charAtoms = (0..<128).map { h.internPinned(units: [UInt16($0)]) }
         typeAtoms = TypeAtoms(object: h.internPinned("object"), boolean: h.internPinned("boolean"),
                               number: h.internPinned("number"), string: h.internPinned("string"),
                               function: h.internPinned("function"))
@@ -145,7 +172,7 @@ public final class VM {
         stackCapacity = 4096
         stack = .allocate(capacity: stackCapacity)
         stack.initialize(repeating: .undefined, count: stackCapacity)
-        if restoring { link(try Prelude.compiled()) } else { try createRealm() }
+        if restoring { link(try Prelude.compiled(), linked: try Prelude.linkedCode()) } else { try createRealm() }
     }
 
     deinit {
@@ -153,29 +180,28 @@ public final class VM {
         for u in units {
             u.strings.deallocate(); u.numbers.deallocate(); u.cache.deallocate()
         }
-        for f in functions { f.code.deallocate() }
     }
 
     // MARK: Loading
 
-    /// Links a compiled unit: interns its strings (pinned), copies code to stable memory.
+    /// Links a compiled unit: interns its strings (pinned), takes its code in stable memory
+    /// from `linked` (shared, e.g. the prelude's) or copies it.
     @discardableResult
-    func link(_ unit: CompiledUnit) -> Int {
+    func link(_ unit: CompiledUnit, linked shared: LinkedCode? = nil) -> Int {
+        let linked = shared ?? LinkedCode(unit)
         let strings = UnsafeMutablePointer<StringID>.allocate(capacity: max(1, unit.strings.count))
-        for i in unit.strings.indices { strings[i] = heap.internPinned(units: unit.stringUnits(i)) }
+        for (i, s) in linked.strings.enumerated() { strings[i] = heap.internPinned(units: s) }
         let numbers = UnsafeMutablePointer<Double>.allocate(capacity: max(1, unit.numbers.count))
         for (i, d) in unit.numbers.enumerated() { numbers[i] = d }
         let cache = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, Int(unit.cacheSlots)))
         cache.initialize(repeating: 0, count: max(1, Int(unit.cacheSlots)))
         let unitIndex = units.count
         units.append(LoadedUnit(unit: unit, strings: strings, numbers: numbers, cache: cache, functionBase: functions.count))
-        for f in unit.functions {
-            let code = UnsafeMutablePointer<Instruction>.allocate(capacity: max(1, f.code.count))
-            for (i, ins) in f.code.enumerated() { code[i] = ins }
-            functions.append(LoadedFunction(code: code, count: f.code.count, registerCount: Int(f.registerCount),
-                                            paramCount: Int(f.paramCount), maxStack: Int(f.maxStack), flags: f.flags,
-                                            argumentsRegister: Int(f.argumentsRegister), restRegister: Int(f.restRegister),
-                                            unit: unitIndex))
+        linkedCode.append(linked)
+        functions.reserveCapacity(functions.count + linked.functions.count)
+        for var f in linked.functions {
+            f.unit = unitIndex
+            functions.append(f)
         }
         return unitIndex
     }
@@ -192,15 +218,15 @@ public final class VM {
         trueAtom = heap.internPinned("true"); falseAtom = heap.internPinned("false")
         undefinedAtom = heap.internPinned("undefined"); nullAtom = heap.internPinned("null")
         opAtoms = VM.opNames(&heap)
-        for u in units {
-            for i in u.unit.strings.indices { u.strings[i] = heap.internPinned(units: u.unit.stringUnits(i)) }
+        for (u, linked) in zip(units, linkedCode) {
+            for (i, s) in linked.strings.enumerated() { u.strings[i] = heap.internPinned(units: s) }
             u.cache.update(repeating: 0, count: max(1, Int(u.unit.cacheSlots)))
         }
     }
 
     func runPrelude() throws {
         let unit = try Prelude.compiled()
-        let u = link(unit)
+        let u = link(unit, linked: try Prelude.linkedCode())
         precondition(u == VM.preludeUnitIndex)
         // The prelude reads the intrinsics object through a temporary global `$$I`.
         let global = intrinsic(.global)
