@@ -45,7 +45,8 @@ echo "export LAZARUS_BROKERS=$LAZARUS_BROKERS" > "$home/env"
 echo "export PATH=\"$bin:\$PATH\"" >> "$home/env"
 
 # Logs are appended across runs: only lines after this mark speak of this run.
-recover_mark=$(cat "$home/logs/checkpoint-service.log" 2>/dev/null | wc -l)
+recover_mark=0
+[ -f "$home/logs/checkpoint-service.log" ] && recover_mark=$(wc -l < "$home/logs/checkpoint-service.log")
 start object-service --database "$home/objects.sqlite"
 start checkpoint-service --database "$home/checkpoints.sqlite"
 start object-proxy
