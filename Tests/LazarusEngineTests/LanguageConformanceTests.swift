@@ -3,31 +3,20 @@ import LazarusEngine
 
 /// Regression tests for language-semantics bugs found with test262 (language/ directories).
 /// Each case is a program and the console output it must print (checked against node).
-struct LanguageCase: Sendable, CustomTestStringConvertible {
-    var name: String
-    var source: String
-    var expected: String
-    init(_ name: String, _ source: String, _ expected: String) {
-        self.name = name
-        self.source = source
-        self.expected = expected
-    }
-    var testDescription: String { name }
-}
 
 @Suite("Language conformance regressions")
 struct LanguageConformanceTests {
-    static let cases: [LanguageCase] = [
+    static let cases: [SemanticCase] = [
         // Compound assignment / update on `base[key]`: the base is checked before the key is
         // converted, and ToPropertyKey runs once (not once for the get and once for the set).
-        LanguageCase("compound_index_null_base_before_key",
+        SemanticCase("compound_index_null_base_before_key",
                      #"""
                      var key = { toString: function () { throw new Error("key converted"); } };
                      try { var base = null; base[key] ^= 1; } catch (e) { console.log(e.constructor.name); }
                      try { var u; u[key]++; } catch (e) { console.log(e.constructor.name); }
                      """#,
                      "TypeError\nTypeError"),
-        LanguageCase("compound_index_key_converted_once",
+        SemanticCase("compound_index_key_converted_once",
                      #"""
                      var n = 0, o = { k: 1 }, key = { toString: function () { n++; return "k"; } };
                      o[key] += 1; o[key]++; ++o[key];
@@ -35,11 +24,11 @@ struct LanguageConformanceTests {
                      """#,
                      "3 4"),
         // -0 % x keeps the sign of the dividend.
-        LanguageCase("modulus_negative_zero",
+        SemanticCase("modulus_negative_zero",
                      #"console.log(1 / (-0 % 1), 1 / (0 % 1), -5 % 2, 5 % -2);"#,
                      "-Infinity Infinity -1 1"),
         // `__proto__: v` in an object literal sets the prototype (B.3.1).
-        LanguageCase("object_literal_proto",
+        SemanticCase("object_literal_proto",
                      #"""
                      var p = { hello: "hi" };
                      var o = { __proto__: p, a: 1 };
@@ -55,7 +44,7 @@ struct LanguageConformanceTests {
                      """#,
                      "true hi a\ntrue\ntrue\ntrue true\ntrue"),
         // `var arguments` does not suppress the arguments object.
-        LanguageCase("var_arguments_is_the_arguments_object",
+        SemanticCase("var_arguments_is_the_arguments_object",
                      #"""
                      function f() { return typeof arguments; var arguments = 1; }
                      function g() { var arguments; return arguments.length; }
@@ -64,7 +53,7 @@ struct LanguageConformanceTests {
                      """#,
                      "object 2 function"),
         // Parameter expressions get their own scope: closures in defaults don't see body vars.
-        LanguageCase("parameter_scope_separate_from_body",
+        SemanticCase("parameter_scope_separate_from_body",
                      #"""
                      var x = "outside", probe;
                      function f(_ = probe = function () { return x; }) { var x = "inside"; return x; }
@@ -77,7 +66,7 @@ struct LanguageConformanceTests {
                      """#,
                      "inside outside\n1,9,1\nfunction object 0"),
         // `for (let x in/of expr)`: expr runs with x in its TDZ.
-        LanguageCase("for_in_of_head_tdz",
+        SemanticCase("for_in_of_head_tdz",
                      #"""
                      let x = [1];
                      try { for (let x in x) {} } catch (e) { console.log(e.name); }
@@ -87,7 +76,7 @@ struct LanguageConformanceTests {
                      """#,
                      "ReferenceError\nReferenceError\nReferenceError\n2"),
         // Strict-mode arguments.callee is a throwing accessor.
-        LanguageCase("strict_arguments_callee_throws",
+        SemanticCase("strict_arguments_callee_throws",
                      #"""
                      function f() { "use strict"; return arguments; }
                      var a = f();
@@ -99,7 +88,7 @@ struct LanguageConformanceTests {
                      """#,
                      "TypeError\nfunction true false false\ntrue"),
         // Sloppy functions with simple parameters: arguments is mapped to the parameters.
-        LanguageCase("mapped_arguments",
+        SemanticCase("mapped_arguments",
                      #"""
                      function f(a, b) { a = 1; arguments[1] = 2; return [a, b, arguments[0], arguments[1]].join(); }
                      console.log(f(10, 20));
@@ -124,7 +113,7 @@ struct LanguageConformanceTests {
                      """#,
                      "1,2,1,2\n1\nundefined\n2\n4,3\n0:7\n8\n1\n1\n4"),
         // Lexical declarations in a finally block inlined on break/continue/return paths.
-        LanguageCase("finally_inlined_on_jumps",
+        SemanticCase("finally_inlined_on_jumps",
                      #"""
                      function f() {
                        for (var i = 0; i < 3; i++) {
@@ -143,7 +132,7 @@ struct LanguageConformanceTests {
                      "f0\nf1\nf2\nr2\n2\n3\nfin\nafter"),
         // A try/catch inside a finally block keeps its own handler (it was redirected to the
         // finally's rethrowing handler).
-        LanguageCase("try_catch_inside_finally",
+        SemanticCase("try_catch_inside_finally",
                      #"""
                      try { throw "ex1"; } catch (a) { console.log("c1", a); }
                      finally { try { throw "ex2"; } catch (b) { console.log("c2", b); } }
@@ -156,7 +145,7 @@ struct LanguageConformanceTests {
     ]
 
     @Test(arguments: cases)
-    func program(_ c: LanguageCase) {
+    func program(_ c: SemanticCase) {
         #expect(outputOf(c.source) == c.expected)
     }
 }
