@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LazarusKafka
 import LazarusService
 import LazarusWire
@@ -20,13 +21,20 @@ struct WatchCommand: AsyncParsableCommand {
         let start = try await session.jobEventsEnd()
         if let job {
             for event in try await session.events(of: job) {
-                print(Format.line(event))
+                show(event)
                 if event.isTerminal { return }
             }
         }
         for await event in try session.followJobEvents(from: start) where job == nil || event.jobId == job {
-            print(Format.line(event))
+            show(event)
             if job != nil, event.isTerminal { return }
         }
+    }
+
+    /// Prints one event and flushes it, so that a pipe (`lazarus watch | grep …`) sees each
+    /// event when it happens, not when a block buffer fills.
+    private func show(_ event: JobEvent) {
+        print(Format.line(event))
+        fflush(nil)
     }
 }
