@@ -111,6 +111,17 @@ public struct ThrowSignal: Error {
     public init(_ value: Value) { self.value = value }
 }
 
+/// The running state contradicts the code (only a forged snapshot can do that): the job
+/// fails with an InternalError, which scripts cannot catch.
+enum InconsistentState: Error, CustomStringConvertible {
+    case environment
+    var description: String {
+        switch self {
+        case .environment: return "inconsistent state: the code reads a variable its environment does not have (was the snapshot tampered with?)"
+        }
+    }
+}
+
 /// Internal errors of the engine itself (bugs or misuse by the driver), never script errors.
 public struct EngineError: Error, Sendable, CustomStringConvertible {
     public var message: String

@@ -7,21 +7,38 @@ import LazarusDigest
 // decoding validates every id, index and length and refuses bad input with a
 // `SnapshotError`, never a trap.
 
-/// Constants of the snapshot format (version 1).
+/// Constants of the snapshot format (version 2; version 1, without the baseline section,
+/// is still read).
 public enum SnapshotFormat {
     /// `"LZSN"`.
     public static let magic: [UInt8] = Array("LZSN".utf8)
-    public static let version: UInt16 = 1
+    /// The version written.
+    public static let version: UInt16 = 2
+    /// The versions read.
+    public static let readableVersions: ClosedRange<UInt16> = 1...2
     public static let headerSize = 64
     /// A double whose bit pattern the writer stores in the header; a reader whose
     /// doubles differ (not IEEE 754 binary64, other byte order) refuses the snapshot.
     public static let floatCheck: Double = -0x1.23456789ABCDEp+517
     public static let floatCheckBits: UInt64 = floatCheck.bitPattern
 
-    /// Section tags, in the order they appear.
+    /// Section tags. Order: baseline (version 2 only), natives, strings, objects, free
+    /// lists, stack, frames, realm, runtime, status, output.
     enum Section: UInt8, CaseIterable {
         case natives = 1, strings, objects, freeLists, stack, frames, realm, runtime, status, output
+        case baseline
     }
+
+    /// What the heap cells are written against (the baseline section's first byte).
+    enum BaselineKind {
+        /// Every cell is written.
+        static let none: UInt8 = 0
+        /// Cells in the same state as a fresh VM's are runs (`SnapshotBaseline`).
+        static let freshRealm: UInt8 = 1
+    }
+
+    /// Object record class byte of a run of objects unchanged from the baseline (uleb count follows).
+    static let unchangedObjectRun: UInt8 = 0xFF
 
     /// Value tags.
     enum Tag: UInt8 {
@@ -56,6 +73,8 @@ public enum SnapshotFormat {
         static let selfAtom: UInt8 = 4
         static let atomRef: UInt8 = 8
         static let latin1: UInt8 = 16
+        /// Alone: a run of strings unchanged from the baseline (uleb count follows).
+        static let unchangedRun: UInt8 = 0x80
     }
 
     /// HostValue nesting accepted by the decoder (`toHostValue` stops at 1000).

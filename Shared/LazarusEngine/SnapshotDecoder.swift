@@ -1,3 +1,4 @@
+import LazarusDigest
 // MARK: - Snapshot decoder: bytes → a validated VM state
 //
 // Order of checks: size cap, magic, header completeness, format version, engine ABI,
@@ -103,7 +104,7 @@ enum SnapshotDecoder {
         guard n >= SnapshotFormat.headerSize else { throw .truncated(needed: SnapshotFormat.headerSize, available: n) }
         var r = SnapshotReader(p, from: 4, to: SnapshotFormat.headerSize)
         let version = UInt16(try r.u8()) | UInt16(try r.u8()) << 8
-        guard version == SnapshotFormat.version else {
+        guard SnapshotFormat.readableVersions.contains(version) else {
             throw .unsupportedFormatVersion(found: version, supported: SnapshotFormat.version)
         }
         let headerSize = Int(try r.u8()) | Int(try r.u8()) << 8
@@ -139,11 +140,10 @@ enum SnapshotDecoder {
             guard crc == h.checksum else { throw .checksumMismatch(stored: h.checksum, computed: crc) }
             return h
         }
-        _ = h
         let prelude: CompiledUnit
         do { prelude = try Prelude.compiled() } catch { throw .malformed("the engine's prelude does not compile: \(error)") }
         var state = try bytes.withUnsafeBufferPointer { (p) throws(SnapshotError) -> DecodedState in
-            var d = StateDecoder(p: p, caps: caps, code: CodeInfo(units: [prelude, program.unit]))
+            var d = StateDecoder(p: p, version: h.formatVersion, caps: caps, code: CodeInfo(units: [prelude, program.unit]))
             return try d.decode()
         }
         let vm: VM
@@ -169,10 +169,13 @@ struct CodeInfo {
     var codeCount: [Int] = []
     var registerCount: [Int] = []
     var maxStack: [Int] = []
+    /// Flat index of each unit's top-level function (what a `.script` frame runs).
+    var unitEntries: Set<Int> = []
 
     /// Flat function order of `VM.functions`: each unit's functions, units in link order.
     init(units: [CompiledUnit]) {
         for u in units {
+            unitEntries.insert(codeCount.count)
             for f in u.functions {
                 codeCount.append(f.code.count)
                 registerCount.append(Int(f.registerCount))
@@ -221,8 +224,10 @@ struct DecodedState {
         vm.mainArguments = mainArguments
         vm.failure = failure
         vm.output = output
-        // Large objects get their lookup index back (a cache, not state).
-        for i in vm.heap.objects.indices where vm.heap.objects[i].keys.count > JSObject.indexThreshold {
+        // Large objects get their lookup index back (a cache, not state; objects copied
+        // from the baseline kept theirs).
+        for i in vm.heap.objects.indices
+        where vm.heap.objects[i].keys.count > JSObject.indexThreshold && vm.heap.objects[i].index == nil {
             vm.heap.objects[i].rebuildIndex()
         }
     }
@@ -231,15 +236,19 @@ struct DecodedState {
 /// Reads the payload sections into a `DecodedState`, validating as it goes.
 struct StateDecoder {
     let p: UnsafeBufferPointer<UInt8>
+    let version: UInt16
     let caps: SnapshotLimits
     let code: CodeInfo
     var r: SnapshotReader
     var s = DecodedState()
     /// Snapshot native index → `Natives.table` index.
     var natives: [UInt32] = []
+    /// The heap cells runs are copied from (none: every cell is written).
+    var baseline: SnapshotBaseline?
 
-    init(p: UnsafeBufferPointer<UInt8>, caps: SnapshotLimits, code: CodeInfo) {
+    init(p: UnsafeBufferPointer<UInt8>, version: UInt16, caps: SnapshotLimits, code: CodeInfo) {
         self.p = p
+        self.version = version
         self.caps = caps
         self.code = code
         r = SnapshotReader(p, from: SnapshotFormat.headerSize, to: p.count)
@@ -248,6 +257,7 @@ struct StateDecoder {
     // MARK: Sections
 
     mutating func decode() throws(SnapshotError) -> DecodedState {
+        if version >= 2 { try section(.baseline) { (d) throws(SnapshotError) in try d.readBaseline() } }
         try section(.natives) { (d) throws(SnapshotError) in try d.readNatives() }
         try section(.strings) { (d) throws(SnapshotError) in try d.readStrings() }
         try section(.objects) { (d) throws(SnapshotError) in try d.readObjects() }
@@ -277,6 +287,37 @@ struct StateDecoder {
         r.end = outerEnd
     }
 
+    mutating func readBaseline() throws(SnapshotError) {
+        let kind = try r.u8()
+        switch kind {
+        case SnapshotFormat.BaselineKind.none:
+            baseline = nil
+        case SnapshotFormat.BaselineKind.freshRealm:
+            guard r.remaining >= SnapshotBaseline.fingerprintSize else { throw .malformed("baseline section too short") }
+            let fingerprint = Array(UnsafeBufferPointer(start: r.base + r.pos, count: SnapshotBaseline.fingerprintSize))
+            r.pos += SnapshotBaseline.fingerprintSize
+            let objectCount = try r.int(max: Int(UInt32.max), "baseline object count")
+            let stringCount = try r.int(max: Int(UInt32.max), "baseline string count")
+            guard let mine = SnapshotBaseline.current, mine.fingerprint == fingerprint,
+                  mine.objectCount == objectCount, mine.stringCount == stringCount else {
+                throw .baselineMismatch(snapshot: SHA256.hex(fingerprint),
+                                        engine: SnapshotBaseline.current.map { SHA256.hex($0.fingerprint) } ?? "none")
+            }
+            baseline = mine
+        default:
+            throw .malformed("unknown baseline kind \(kind)")
+        }
+    }
+
+    /// The length of a run of cells unchanged from the baseline, starting at slot `i` of a
+    /// table of `count` slots: at least 1, within both tables.
+    mutating func baselineRun(at i: Int, count: Int, baselineCount: Int?, _ what: String) throws(SnapshotError) -> Int {
+        guard let baselineCount else { throw .malformed("\(what) \(i): unchanged-run marker without a baseline") }
+        let n = try r.int(max: min(count, baselineCount) - i, "\(what) \(i) unchanged-run length")
+        guard n >= 1 else { throw .malformed("\(what) \(i): empty unchanged run") }
+        return n
+    }
+
     mutating func readNatives() throws(SnapshotError) {
         let n = try r.count(minBytes: 1, "native")
         natives.reserveCapacity(n)
@@ -291,11 +332,21 @@ struct StateDecoder {
         let count = try r.int(max: Int(UInt32.max), "string slot count")
         guard count >= 1 else { throw .malformed("string table without its reserved slot 0") }
         guard count <= caps.maxStrings else { throw .tooLarge("\(count) heap strings, the cap is \(caps.maxStrings)") }
-        guard count - 1 <= r.remaining else { throw .malformed("\(count) string slots cannot fit in \(r.remaining) bytes") }
+        guard count - 1 <= r.remaining + (baseline?.stringCount ?? 0) else {
+            throw .malformed("\(count) string slots cannot fit in \(r.remaining) bytes")
+        }
         var strings = s.heap.strings
         strings.reserveCapacity(count)
-        for i in 1..<count {
+        var i = 1
+        while i < count {
+            defer { i += 1 }
             let bits = try r.u8()
+            if bits == SnapshotFormat.StringBits.unchangedRun {
+                let n = try baselineRun(at: i, count: count, baselineCount: baseline?.stringCount, "string")
+                for k in i..<(i + n) { strings.append(baseline!.strings[k]) }
+                i += n - 1
+                continue
+            }
             if bits == SnapshotFormat.StringBits.free {
                 strings.append(JSString(units: [], atom: 0, gcBits: Heap.freeBit))
                 continue
@@ -383,14 +434,27 @@ struct StateDecoder {
         let count = try r.int(max: Int(UInt32.max), "object slot count")
         guard count >= 1 else { throw .malformed("object table without its reserved slot 0") }
         guard count <= caps.maxHeapObjects else { throw .tooLarge("\(count) heap objects, the cap is \(caps.maxHeapObjects)") }
-        guard count - 1 <= r.remaining else { throw .malformed("\(count) object slots cannot fit in \(r.remaining) bytes") }
+        guard count - 1 <= r.remaining + (baseline?.objectCount ?? 0) else {
+            throw .malformed("\(count) object slots cannot fit in \(r.remaining) bytes")
+        }
         objectCount = count
         var objects = s.heap.objects
         objects.reserveCapacity(count)
         let stringCount = s.heap.strings.count
         let maxClass = ObjectClass.accessorPair.rawValue
-        for i in 1..<count {
+        var i = 1
+        while i < count {
+            defer { i += 1 }
             let clsRaw = try r.u8()
+            if clsRaw == SnapshotFormat.unchangedObjectRun {
+                let n = try baselineRun(at: i, count: count, baselineCount: baseline?.objectCount, "object")
+                for k in i..<(i + n) {
+                    try checkBaselineCell(baseline!.objects[k], k)
+                    objects.append(baseline!.objects[k])
+                }
+                i += n - 1
+                continue
+            }
             guard clsRaw <= maxClass, let cls = ObjectClass(rawValue: clsRaw) else { throw .malformed("object \(i): unknown class \(clsRaw)") }
             if cls == .free { objects.append(JSObject(cls: .free, proto: .none, flags: [])); continue }
             let flags = ObjectFlags(rawValue: try r.u8())
@@ -451,6 +515,29 @@ struct StateDecoder {
             objects.append(consume o)
         }
         s.heap.objects = objects
+    }
+
+    /// An object copied from the baseline refers to ids of this snapshot's tables, which the
+    /// snapshot may have freed or changed: its references get the checks a written record
+    /// gets (object ids in range, strings live, keys live atoms; liveness of objects later).
+    func checkBaselineCell(_ o: borrowing JSObject, _ i: Int) throws(SnapshotError) {
+        let strings = s.heap.strings
+        func liveString(_ id: StringID) -> Bool { id.index < strings.count && strings[id.index].gcBits & Heap.freeBit == 0 }
+        func valid(_ v: Value) -> Bool {
+            switch v {
+            case .string(let id): return liveString(id)
+            case .object(let id): return !id.isNone && id.index < objectCount
+            default: return true
+            }
+        }
+        guard o.proto.index < objectCount, o.link.index < objectCount, valid(o.slot0), valid(o.slot1) else {
+            throw .malformed("object \(i) (unchanged from the baseline): refers to an id outside this snapshot")
+        }
+        for k in o.keys where !liveString(k) || strings[k.index].atom != k.raw {
+            throw .malformed("object \(i) (unchanged from the baseline): property key \(k.raw) is not a live atom")
+        }
+        for v in o.values where !valid(v) { throw .malformed("object \(i) (unchanged from the baseline): a property refers to a dead id") }
+        for v in o.elements where !valid(v) { throw .malformed("object \(i) (unchanged from the baseline): an element refers to a dead id") }
     }
 
     mutating func readFreeLists() throws(SnapshotError) {
@@ -739,6 +826,15 @@ struct StateDecoder {
             guard base + regs <= top else { throw .malformed("frame \(k): registers \(base)..<\(base + regs) exceed the stack (\(top))") }
             guard f.env.isNone || s.heap.objects[f.env.index].cls == .environment else {
                 throw .malformed("frame \(k): environment \(f.env.raw) is not an environment")
+            }
+            // The bottom frame is a unit's top level or the `main(args)` call; the frames
+            // above it return into a caller (the interpreter relies on both).
+            if k == 0 {
+                guard f.flags == .main || (f.flags == .script && code.unitEntries.contains(fn)) else {
+                    throw .malformed("frame 0: flags \(f.flags.rawValue) on function \(fn) (the bottom frame runs a script's top level or main)")
+                }
+            } else if f.flags.contains(.script) || f.flags.contains(.main) {
+                throw .malformed("frame \(k): script or main flag above the bottom frame")
             }
             headroom = max(headroom, regs + code.maxStack[fn] + 16)
             floor = base + regs

@@ -184,7 +184,9 @@ final class SnapshotWriter {
 }
 
 enum SnapshotEncoder {
-    static func encode(_ vm: VM, limits: SnapshotLimits) throws(SnapshotError) -> [UInt8] {
+    /// `baseline`: the fresh-VM heap to write the cells against (nil: write every cell).
+    static func encode(_ vm: VM, limits: SnapshotLimits,
+                       baseline: SnapshotBaseline? = SnapshotBaseline.current) throws(SnapshotError) -> [UInt8] {
         let heap = vm.heap
         guard vm.programHash.count == 32 else {
             throw .malformed("the VM has no program loaded (load or restore one before taking a snapshot)")
@@ -214,98 +216,18 @@ enum SnapshotEncoder {
         w.u32(0)
         precondition(w.count == SnapshotFormat.headerSize)
 
-        // Natives used by the heap, in order of first appearance (object id order).
-        var nativeSlot = [Int32](repeating: -1, count: Natives.table.count)
-        var nativeNames: [Int] = []
-        let objs = heap.objects, strs = heap.strings // CellStore: indexed in place, no element copies
-        for i in 1..<max(1, objs.count) where objs[i].cls == .native {
-            let code = Int(objs[i].code)
-            if code < nativeSlot.count, nativeSlot[code] < 0 {
-                nativeSlot[code] = Int32(nativeNames.count)
-                nativeNames.append(code)
-            }
-        }
-        var s = w.beginSection(.natives)
-        w.uleb(nativeNames.count)
-        for code in nativeNames { w.string(Natives.table[code].name) }
-        w.endSection(s)
-
-        // Strings: one record per slot 1..<count (slot 0 is the reserved dummy).
-        s = w.beginSection(.strings)
-        w.uleb(heap.strings.count)
-        for i in 1..<max(1, strs.count) {
-            let gcBits = strs[i].gcBits, atom = strs[i].atom
-            if gcBits & Heap.freeBit != 0 { w.u8(SnapshotFormat.StringBits.free); continue }
-            var bits: UInt8 = 0
-            if gcBits & Heap.pinnedBit != 0 { bits |= SnapshotFormat.StringBits.pinned }
-            if atom == UInt32(i) { bits |= SnapshotFormat.StringBits.selfAtom }
-            else if atom != 0 { bits |= SnapshotFormat.StringBits.atomRef }
-            strs[i].units.withUnsafeBufferPointer { units in
-                var latin1 = true
-                for u in units where u > 0xFF { latin1 = false; break }
-                if latin1 { bits |= SnapshotFormat.StringBits.latin1 }
-                w.u8(bits)
-                if bits & SnapshotFormat.StringBits.atomRef != 0 { w.uleb(atom) }
-                w.uleb(units.count)
-                if latin1 { w.latin1(units) } else { w.utf16(units) }
-            }
+        var s = w.beginSection(.baseline)
+        if let baseline {
+            w.u8(SnapshotFormat.BaselineKind.freshRealm)
+            w.append(contentsOf: baseline.fingerprint)
+            w.uleb(baseline.objectCount)
+            w.uleb(baseline.stringCount)
+        } else {
+            w.u8(SnapshotFormat.BaselineKind.none)
         }
         w.endSection(s)
 
-        // Objects: one record per slot 1..<count.
-        s = w.beginSection(.objects)
-        w.uleb(heap.objects.count)
-        for i in 1..<max(1, objs.count) {
-            let cls = objs[i].cls
-            w.u8(cls.rawValue)
-            if cls == .free { continue }
-            w.u8(objs[i].flags.subtracting(.marked).rawValue)
-            let proto = objs[i].proto, code = objs[i].code, link = objs[i].link
-            let slot0 = objs[i].slot0, slot1 = objs[i].slot1
-            var has: UInt8 = 0
-            if !proto.isNone { has |= SnapshotFormat.Has.proto }
-            if !objs[i].keys.isEmpty { has |= SnapshotFormat.Has.props }
-            if !objs[i].elements.isEmpty { has |= SnapshotFormat.Has.elements }
-            if code != 0 || cls == .native { has |= SnapshotFormat.Has.code }
-            if !link.isNone { has |= SnapshotFormat.Has.link }
-            if !slot0.isUndefined { has |= SnapshotFormat.Has.slot0 }
-            if !slot1.isUndefined { has |= SnapshotFormat.Has.slot1 }
-            w.u8(has)
-            if has & SnapshotFormat.Has.proto != 0 { w.uleb(proto.raw) }
-            if has & SnapshotFormat.Has.props != 0 {
-                objs[i].keys.withUnsafeBufferPointer { keys in
-                    objs[i].values.withUnsafeBufferPointer { values in
-                        objs[i].attributes.withUnsafeBufferPointer { attrs in
-                            let n = min(keys.count, values.count, attrs.count)
-                            w.uleb(n)
-                            for k in 0..<n {
-                                w.uleb(keys[k].raw)
-                                w.u8(attrs[k].rawValue)
-                                w.value(values[k])
-                            }
-                        }
-                    }
-                }
-            }
-            if has & SnapshotFormat.Has.elements != 0 {
-                objs[i].elements.withUnsafeBufferPointer { els in
-                    w.uleb(els.count)
-                    for v in els { w.value(v) }
-                }
-            }
-            if has & SnapshotFormat.Has.code != 0 {
-                if cls == .native {
-                    let c = Int(code)
-                    w.uleb(c < nativeSlot.count ? Int(nativeSlot[c]) : 0)
-                } else {
-                    w.uleb(code)
-                }
-            }
-            if has & SnapshotFormat.Has.link != 0 { w.uleb(link.raw) }
-            if has & SnapshotFormat.Has.slot0 != 0 { w.value(slot0) }
-            if has & SnapshotFormat.Has.slot1 != 0 { w.value(slot1) }
-        }
-        w.endSection(s)
+        writeHeapCells(w, heap: heap, baseline: baseline)
 
         // Free lists, in list order (allocation pops from the end).
         s = w.beginSection(.freeLists)
@@ -385,5 +307,126 @@ enum SnapshotEncoder {
         for i in 0..<8 { w.patch(52 + i, UInt8(truncatingIfNeeded: UInt64(payload) >> (8 * UInt64(i)))) }
         for i in 0..<4 { w.patch(60 + i, UInt8(truncatingIfNeeded: crc >> (8 * UInt32(i)))) }
         return w.bytes
+    }
+
+    /// The natives, strings and objects sections. With a baseline, cells in the same state
+    /// as the baseline's are written as runs (`unchangedRun` and a count) and the natives
+    /// section lists only the natives of the objects written out.
+    static func writeHeapCells(_ w: SnapshotWriter, heap: Heap, baseline: SnapshotBaseline?) {
+        let objs = heap.objects, strs = heap.strings // CellStore: indexed in place, no element copies
+        // Which objects the baseline covers (computed once: the natives and objects passes need it).
+        var unchangedObject = [Bool](repeating: false, count: baseline.map { min($0.objectCount, objs.count) } ?? 0)
+        if let baseline {
+            for i in 1..<max(1, unchangedObject.count) { unchangedObject[i] = baseline.unchanged(object: i, in: objs) }
+        }
+        @inline(__always) func written(_ i: Int) -> Bool { i >= unchangedObject.count || !unchangedObject[i] }
+
+        // Natives used by the written objects, in order of first appearance (object id order).
+        var nativeSlot = [Int32](repeating: -1, count: Natives.table.count)
+        var nativeNames: [Int] = []
+        for i in 1..<max(1, objs.count) where objs[i].cls == .native && written(i) {
+            let code = Int(objs[i].code)
+            if code < nativeSlot.count, nativeSlot[code] < 0 {
+                nativeSlot[code] = Int32(nativeNames.count)
+                nativeNames.append(code)
+            }
+        }
+        var s = w.beginSection(.natives)
+        w.uleb(nativeNames.count)
+        for code in nativeNames { w.string(Natives.table[code].name) }
+        w.endSection(s)
+
+        // Strings: one record (or a share of a run) per slot 1..<count (slot 0 is the reserved dummy).
+        s = w.beginSection(.strings)
+        w.uleb(heap.strings.count)
+        var run = 0
+        for i in 1..<max(1, strs.count) {
+            if let baseline, baseline.unchanged(string: i, in: strs) { run += 1; continue }
+            if run > 0 { w.u8(SnapshotFormat.StringBits.unchangedRun); w.uleb(run); run = 0 }
+            writeString(w, strs[i], id: i)
+        }
+        if run > 0 { w.u8(SnapshotFormat.StringBits.unchangedRun); w.uleb(run) }
+        w.endSection(s)
+
+        // Objects: one record (or a share of a run) per slot 1..<count.
+        s = w.beginSection(.objects)
+        w.uleb(heap.objects.count)
+        run = 0
+        for i in 1..<max(1, objs.count) {
+            if !written(i) { run += 1; continue }
+            if run > 0 { w.u8(SnapshotFormat.unchangedObjectRun); w.uleb(run); run = 0 }
+            writeObject(w, objs[i], nativeSlot: nativeSlot)
+        }
+        if run > 0 { w.u8(SnapshotFormat.unchangedObjectRun); w.uleb(run) }
+        w.endSection(s)
+    }
+
+    static func writeString(_ w: SnapshotWriter, _ str: JSString, id i: Int) {
+        let gcBits = str.gcBits, atom = str.atom
+        if gcBits & Heap.freeBit != 0 { w.u8(SnapshotFormat.StringBits.free); return }
+        var bits: UInt8 = 0
+        if gcBits & Heap.pinnedBit != 0 { bits |= SnapshotFormat.StringBits.pinned }
+        if atom == UInt32(i) { bits |= SnapshotFormat.StringBits.selfAtom }
+        else if atom != 0 { bits |= SnapshotFormat.StringBits.atomRef }
+        str.units.withUnsafeBufferPointer { units in
+            var latin1 = true
+            for u in units where u > 0xFF { latin1 = false; break }
+            if latin1 { bits |= SnapshotFormat.StringBits.latin1 }
+            w.u8(bits)
+            if bits & SnapshotFormat.StringBits.atomRef != 0 { w.uleb(atom) }
+            w.uleb(units.count)
+            if latin1 { w.latin1(units) } else { w.utf16(units) }
+        }
+    }
+
+    static func writeObject(_ w: SnapshotWriter, _ o: borrowing JSObject, nativeSlot: [Int32]) {
+        let cls = o.cls
+        w.u8(cls.rawValue)
+        if cls == .free { return }
+        w.u8(o.flags.subtracting(.marked).rawValue)
+        let proto = o.proto, code = o.code, link = o.link
+        let slot0 = o.slot0, slot1 = o.slot1
+        var has: UInt8 = 0
+        if !proto.isNone { has |= SnapshotFormat.Has.proto }
+        if !o.keys.isEmpty { has |= SnapshotFormat.Has.props }
+        if !o.elements.isEmpty { has |= SnapshotFormat.Has.elements }
+        if code != 0 || cls == .native { has |= SnapshotFormat.Has.code }
+        if !link.isNone { has |= SnapshotFormat.Has.link }
+        if !slot0.isUndefined { has |= SnapshotFormat.Has.slot0 }
+        if !slot1.isUndefined { has |= SnapshotFormat.Has.slot1 }
+        w.u8(has)
+        if has & SnapshotFormat.Has.proto != 0 { w.uleb(proto.raw) }
+        if has & SnapshotFormat.Has.props != 0 {
+            o.keys.withUnsafeBufferPointer { keys in
+                o.values.withUnsafeBufferPointer { values in
+                    o.attributes.withUnsafeBufferPointer { attrs in
+                        let n = min(keys.count, values.count, attrs.count)
+                        w.uleb(n)
+                        for k in 0..<n {
+                            w.uleb(keys[k].raw)
+                            w.u8(attrs[k].rawValue)
+                            w.value(values[k])
+                        }
+                    }
+                }
+            }
+        }
+        if has & SnapshotFormat.Has.elements != 0 {
+            o.elements.withUnsafeBufferPointer { els in
+                w.uleb(els.count)
+                for v in els { w.value(v) }
+            }
+        }
+        if has & SnapshotFormat.Has.code != 0 {
+            if cls == .native {
+                let c = Int(code)
+                w.uleb(c < nativeSlot.count ? Int(nativeSlot[c]) : 0)
+            } else {
+                w.uleb(code)
+            }
+        }
+        if has & SnapshotFormat.Has.link != 0 { w.uleb(link.raw) }
+        if has & SnapshotFormat.Has.slot0 != 0 { w.value(slot0) }
+        if has & SnapshotFormat.Has.slot1 != 0 { w.value(slot1) }
     }
 }

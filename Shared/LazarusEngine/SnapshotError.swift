@@ -23,6 +23,8 @@ public enum SnapshotError: Error, Sendable, Hashable, CustomStringConvertible {
     case unknownNative(String)
     /// A configured cap was exceeded (snapshot bytes, heap objects, strings, stack depth…).
     case tooLarge(String)
+    /// Written against another engine build's fresh-VM heap (baseline fingerprints, hex).
+    case baselineMismatch(snapshot: String, engine: String)
 
     public var description: String {
         switch self {
@@ -46,6 +48,8 @@ public enum SnapshotError: Error, Sendable, Hashable, CustomStringConvertible {
             return "snapshot: unknown native function '\(name)' (this engine does not provide it)"
         case .tooLarge(let what):
             return "snapshot: too large: \(what)"
+        case .baselineMismatch(let snapshot, let engine):
+            return "snapshot: written against baseline heap \(snapshot), this engine's is \(engine) (another build of the engine wrote it); restore it with the engine that wrote it"
         }
     }
 

@@ -27,6 +27,19 @@ extension VM {
         }
     }
 
+    /// The index of the environment `hops` links up from `start`, which must have `slot`.
+    /// Compiled code always agrees with the environments it built; a restored state that
+    /// does not (a forged snapshot: a closure pointed at another function) fails the job
+    /// with an InternalError instead of trapping the process.
+    @inline(__always)
+    func environmentHolding(slot: Int32, hops: Int32, from start: ObjectID) throws -> Int {
+        var e = start
+        var h = hops
+        while h > 0 { e = heap.objects[e.index].link; h -= 1 }
+        guard !e.isNone, Int(slot) < heap.objects[e.index].elements.count else { throw InconsistentState.environment }
+        return e.index
+    }
+
     /// Finds the innermost handler for a thrown value, cutting frames. Returns the
     /// failure when nothing catches it.
     func unwind(_ value: Value) -> ScriptError? {
@@ -187,34 +200,26 @@ extension VM {
                     }
                 // MARK: environments
                 case .getEnv, .getEnvChecked:
-                    var e = env
-                    var h = ins.a
-                    while h > 0 { e = heap.objects[e.index].link; h -= 1 }
-                    let v = heap.objects[e.index].elements[Int(ins.b)]
+                    let e = try environmentHolding(slot: ins.b, hops: ins.a, from: env)
+                    let v = heap.objects[e].elements[Int(ins.b)]
                     if case .empty = v {
                         sync()
                         throw tdzError(ins.c >= 0 ? strs[Int(ins.c)] : heap.intern("variable"))
                     }
                     s[sp] = v; sp &+= 1
                 case .setEnv, .setEnvChecked:
-                    var e = env
-                    var h = ins.a
-                    while h > 0 { e = heap.objects[e.index].link; h -= 1 }
-                    if ins.op == .setEnvChecked, case .empty = heap.objects[e.index].elements[Int(ins.b)] {
+                    let e = try environmentHolding(slot: ins.b, hops: ins.a, from: env)
+                    if ins.op == .setEnvChecked, case .empty = heap.objects[e].elements[Int(ins.b)] {
                         sync(); throw tdzError(ins.c >= 0 ? strs[Int(ins.c)] : heap.intern("variable"))
                     }
-                    heap.objects[e.index].elements[Int(ins.b)] = s[sp - 1]
+                    heap.objects[e].elements[Int(ins.b)] = s[sp - 1]
                 case .initEnv:
-                    var e = env
-                    var h = ins.a
-                    while h > 0 { e = heap.objects[e.index].link; h -= 1 }
+                    let e = try environmentHolding(slot: ins.b, hops: ins.a, from: env)
                     sp &-= 1
-                    heap.objects[e.index].elements[Int(ins.b)] = s[sp]
+                    heap.objects[e].elements[Int(ins.b)] = s[sp]
                 case .clearEnv:
-                    var e = env
-                    var h = ins.a
-                    while h > 0 { e = heap.objects[e.index].link; h -= 1 }
-                    heap.objects[e.index].elements[Int(ins.b)] = .empty
+                    let e = try environmentHolding(slot: ins.b, hops: ins.a, from: env)
+                    heap.objects[e].elements[Int(ins.b)] = .empty
                 case .pushEnv:
                     var o = JSObject(cls: .environment, proto: .none, flags: [])
                     o.link = env

@@ -90,6 +90,7 @@ import Testing
         case .malformed: return "malformed"
         case .unknownNative: return "unknownNative"
         case .tooLarge: return "tooLarge"
+        case .baselineMismatch: return "baselineMismatch"
         }
     }
 

@@ -8,6 +8,7 @@ import Testing
         var data = { list: [1, 2, 3], name: "refusals" };
         function f(n) { return n <= 1 ? 1 : n * f(n - 1); }
         var r = f(5);
+        Math.max.note = "changed"; // a native that differs from the baseline: in the natives section
         checkpoint("here");
         console.log(r, data.name);
         """
@@ -95,8 +96,11 @@ import Testing
 
     @Test func unknownNative() throws {
         var (program, bytes) = try Self.snapshot()
-        // Natives section: tag, u32 length, uleb count, then names (uleb length, UTF-8).
+        // After the baseline section (tag 11, u32 length, body), the natives section: tag,
+        // u32 length, uleb count, then names (uleb length, UTF-8).
         var p = SnapshotFormat.headerSize
+        #expect(bytes[p] == 11)
+        p += 5 + Int(bytes[p + 1]) + Int(bytes[p + 2]) << 8
         #expect(bytes[p] == 1)
         p += 5
         while bytes[p] & 0x80 != 0 { p += 1 }

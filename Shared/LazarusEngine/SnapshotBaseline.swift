@@ -1,0 +1,84 @@
+import LazarusDigest
+// MARK: - Snapshot baseline: the heap every VM starts from
+//
+// A fresh VM (realm, natives, prelude run) holds ~1,000 objects and ~2,000 strings before
+// the script allocates anything, and every VM built by the same engine holds exactly the
+// same ones under the same ids. A script changes few of them, so a snapshot writes only
+// the cells that differ from this baseline and marks the rest as runs of "unchanged";
+// restoring starts from the baseline's cells. A continuation of a small script shrinks
+// from ~21 KB to a few hundred bytes (docs/SNAPSHOT.md, "Baseline").
+//
+// The baseline is rebuilt in each process (never stored), so a snapshot names the one it
+// was written against by a fingerprint of its canonical encoding; a reader with another
+// baseline refuses it instead of misreading it.
+
+/// The heap of a freshly created VM, shared by the snapshot writer and reader.
+struct SnapshotBaseline: Sendable {
+    let objects: CellStore<JSObject>
+    let strings: CellStore<JSString>
+    /// SHA-256 prefix of the baseline heap's full (baseline-free) encoding.
+    let fingerprint: [UInt8]
+
+    static let fingerprintSize = 16
+
+    /// This engine's baseline, or nil when no VM can be created (then snapshots are written
+    /// whole).
+    static let current: SnapshotBaseline? = try? SnapshotBaseline()
+
+    private init() throws {
+        let heap = try VM().heap
+        objects = heap.objects
+        strings = heap.strings
+        let w = SnapshotWriter(capacity: heap.objects.count * 24 + heap.strings.count * 12)
+        SnapshotEncoder.writeHeapCells(w, heap: heap, baseline: nil)
+        fingerprint = Array(SHA256.hash(w.bytes).prefix(Self.fingerprintSize))
+    }
+
+    var objectCount: Int { objects.count }
+    var stringCount: Int { strings.count }
+
+    /// Whether object `i` of `heap` is in the same state as the baseline's (false past its end).
+    @inline(__always) func unchanged(object i: Int, in heap: CellStore<JSObject>) -> Bool {
+        i < objects.count && heap[i].sameState(as: objects[i])
+    }
+
+    @inline(__always) func unchanged(string i: Int, in heap: CellStore<JSString>) -> Bool {
+        guard i < strings.count else { return false }
+        let a = heap[i], b = strings[i]
+        return a.atom == b.atom && a.gcBits & ~Heap.markBit == b.gcBits & ~Heap.markBit && a.units == b.units
+    }
+}
+
+extension JSObject {
+    /// Equal in everything a snapshot writes (not the GC mark, not the lookup `index`).
+    /// Numbers compare by bit pattern: `-0` differs from `0`, a NaN equals itself.
+    func sameState(as b: JSObject) -> Bool {
+        cls == b.cls && flags.subtracting(.marked) == b.flags.subtracting(.marked)
+            && proto == b.proto && code == b.code && link == b.link
+            && slot0.identical(to: b.slot0) && slot1.identical(to: b.slot1)
+            && keys == b.keys && attributes == b.attributes
+            && Value.identical(values, b.values) && Value.identical(elements, b.elements)
+    }
+}
+
+extension Value {
+    /// Same value, same bits (unlike `==`, which follows IEEE 754 for numbers).
+    @inline(__always) func identical(to b: Value) -> Bool {
+        switch (self, b) {
+        case (.number(let x), .number(let y)): return x.bitPattern == y.bitPattern
+        case (.number, _), (_, .number): return false
+        default: return self == b
+        }
+    }
+
+    static func identical(_ a: [Value], _ b: [Value]) -> Bool {
+        guard a.count == b.count else { return false }
+        return a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                if pa.baseAddress == pb.baseAddress { return true }
+                for k in 0..<pa.count where !pa[k].identical(to: pb[k]) { return false }
+                return true
+            }
+        }
+    }
+}
