@@ -29,9 +29,18 @@ struct CheckpointServiceCommand: AsyncParsableCommand {
     @Option(help: "Snapshots kept per job (the newest by arrival, plus the one its next run resumes from).")
     var snapshotsKept: Int = 5
 
+    /// Off the host-call path, so it need not fetch every millisecond like the executor,
+    /// the proxy and the object service: an idle fetch of its 4 × P partitions every 1 ms
+    /// cost ~50 ms CPU per second here and as much again in the dev broker, whose fetch
+    /// walks each partition's log from the start (docs/BENCHMARKS.md, "Services").
+    /// Costs at most this much latency per submission, yield, timer or recover request.
+    @Option(help: "fetch.wait.max.ms of its consumer: how long the broker may hold an empty fetch (ms).")
+    var fetchWaitMaxMs: Int = 10
+
     func validate() throws {
         guard snapshotsKept >= 1 else { throw ValidationError("--snapshots-kept must be at least 1") }
         guard !database.isEmpty else { throw ValidationError("--database must name a file") }
+        guard (1...500).contains(fetchWaitMaxMs) else { throw ValidationError("--fetch-wait-max-ms must be within 1...500") }
     }
 
     func run() async throws {
@@ -59,9 +68,10 @@ struct CheckpointServiceCommand: AsyncParsableCommand {
         let startup = StartupReplay(jobEventPartitions: partitions.jobEvents)
         let processor = CheckpointProcessor(store: storeQueue, partitionCount: partitions.runs, startup: startup,
                                             deadLetters: DeadLetterWriter(producer: producer), logger: logger)
-        let consumerOptions = KafkaConsumerOptions(
+        var consumerOptions = KafkaConsumerOptions(
             groupId: Self.groupId,
             topics: [LazarusTopics.jobs, LazarusTopics.snapshots, LazarusTopics.jobEvents, LazarusTopics.control])
+        consumerOptions.fetchWaitMaxMs = fetchWaitMaxMs
         let pipeline = PipelineService(name: "checkpoints", config: config, consumerOptions: consumerOptions,
                                        producer: producer, processor: processor, logger: logger)
         let scheduler = RunScheduler(store: storeQueue, producer: producer, startup: startup, logger: logger)

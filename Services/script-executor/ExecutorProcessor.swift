@@ -2,6 +2,7 @@ import LazarusKafka
 import LazarusService
 import LazarusWire
 import Logging
+import Synchronization
 
 /// The executor's side of its `PipelineService`: decodes run commands and call results,
 /// hands them to the `JobRunner`, and returns what they produced once the job got that far.
@@ -11,35 +12,62 @@ import Logging
 /// end — was acknowledged by the broker; for a call result, the VM was resumed and its next
 /// output acknowledged. Ignored input (stale epoch, unknown job, queued run) is processed at
 /// once. An executor that dies loses nothing by this: its successor asks for `recover`.
-struct ExecutorProcessor: MessageProcessor {
+struct ExecutorProcessor: BatchMessageProcessor {
     let runner: JobRunner
     let sender: OrderedSender
     let instanceId: String
     let logger: Logger
 
-    func process(_ message: KafkaMessage) async throws -> [KafkaRecord] {
-        let makeEvent: @Sendable (MessageAck) -> JobRunner.Event
+    /// Every message already waiting goes to the runner in one hand-over, and the batch's
+    /// outputs come back together once each of its jobs got as far as one message alone would
+    /// have (its next suspension, or one quantum). One message at a time cost a wake-up of
+    /// the runner thread and of a pool thread per message, and ran the waiting jobs one
+    /// after the other instead of round-robin. A message's event is applied in consumption
+    /// order, and a job's call is sent only after the batch returns, so a result can never
+    /// arrive in the same batch as the call it answers.
+    func process(batch messages: [KafkaMessage]) async throws -> [MessageOutput] {
+        var outputs = [MessageOutput?](repeating: nil, count: messages.count)
+        var accepted: [(index: Int, makeEvent: @Sendable (MessageAck) -> JobRunner.Event)] = []
+        for (index, message) in messages.enumerated() {
+            do {
+                accepted.append((index, try Self.event(for: message)))
+            } catch {
+                outputs[index] = .rejected(error)
+            }
+        }
+        if !accepted.isEmpty {
+            let outcomes = await withCheckedContinuation { (continuation: CheckedContinuation<[MessageOutcome], Never>) in
+                let collector = OutcomeCollector(count: accepted.count, continuation: continuation)
+                runner.submit(accepted.enumerated().map { slot, entry in
+                    entry.makeEvent(MessageAck { collector.resolve(slot, $0) })
+                })
+            }
+            for ((index, _), outcome) in zip(accepted, outcomes) {
+                switch outcome {
+                case .produce(let records): outputs[index] = .records(records)
+                case .done: outputs[index] = .records([])
+                case .abandoned: throw ExecutorStopping()
+                }
+            }
+        }
+        return outputs.map { $0! }
+    }
+
+    /// The runner event of `message`, waiting for its ack; a `Rejection` for unusable input.
+    static func event(for message: KafkaMessage) throws(Rejection) -> @Sendable (MessageAck) -> JobRunner.Event {
         switch message.topic {
         case LazarusTopics.runs:
             // A run command carries the snapshot (≤ 1 MiB as base64) and the script.
             let command = try message.decode(RunCommand.self, maxBytes: MessageSizes.largeMessageBytes)
-            try Self.check(command)
+            try check(command)
             let partition = message.partition
-            makeEvent = { .run(command, partition: partition, ack: $0) }
+            return { .run(command, partition: partition, ack: $0) }
         case LazarusTopics.callResults:
             let reply = try message.decode(CallReply.self)
             guard !reply.jobId.isEmpty else { throw Rejection("call result without a jobId") }
-            makeEvent = { .reply(reply, ack: $0) }
+            return { .reply(reply, ack: $0) }
         default:
             throw Rejection("script-executor does not consume \(message.topic)")
-        }
-        let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<MessageOutcome, Never>) in
-            runner.submit(makeEvent(MessageAck { continuation.resume(returning: $0) }))
-        }
-        switch outcome {
-        case .produce(let records): return records
-        case .done: return []
-        case .abandoned: throw ExecutorStopping()
         }
     }
 
@@ -67,6 +95,34 @@ struct ExecutorProcessor: MessageProcessor {
         let numbers = Set(partitions.filter { $0.topic == LazarusTopics.runs || $0.topic == LazarusTopics.callResults }.map(\.partition))
         guard !numbers.isEmpty else { return }
         runner.submit(.revoke(numbers))
+    }
+}
+
+/// Gathers the outcomes of a batch's messages (each resolved exactly once, on the runner
+/// thread or the sender's) and resumes the waiting batch when the last one is in.
+private final class OutcomeCollector: Sendable {
+    private struct State {
+        var outcomes: [MessageOutcome?]
+        var missing: Int
+        var continuation: CheckedContinuation<[MessageOutcome], Never>?
+    }
+
+    private let state: Mutex<State>
+
+    init(count: Int, continuation: CheckedContinuation<[MessageOutcome], Never>) {
+        state = Mutex(State(outcomes: Array(repeating: nil, count: count), missing: count, continuation: continuation))
+    }
+
+    func resolve(_ slot: Int, _ outcome: MessageOutcome) {
+        let done = state.withLock { state -> (CheckedContinuation<[MessageOutcome], Never>, [MessageOutcome])? in
+            guard state.outcomes[slot] == nil else { return nil }
+            state.outcomes[slot] = outcome
+            state.missing -= 1
+            guard state.missing == 0, let continuation = state.continuation else { return nil }
+            state.continuation = nil
+            return (continuation, state.outcomes.map { $0! })
+        }
+        if let (continuation, outcomes) = done { continuation.resume(returning: outcomes) }
     }
 }
 

@@ -92,6 +92,24 @@ final class JobRunner: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Hands several events to the runner thread at once (one wake-up), in order.
+    func submit(_ events: [Event]) {
+        condition.lock()
+        if stopped {
+            condition.unlock()
+            for event in events {
+                switch event {
+                case .run(_, _, let ack), .reply(_, let ack): ack.resolve(.abandoned)
+                case .revoke: break
+                }
+            }
+            return
+        }
+        inbox.append(contentsOf: events)
+        condition.signal()
+        condition.unlock()
+    }
+
     /// Drops every VM (their messages stay unprocessed) and ends the thread; returns when it has.
     func stop() {
         condition.lock()

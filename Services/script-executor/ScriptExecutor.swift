@@ -64,8 +64,10 @@ struct ScriptExecutor: AsyncParsableCommand {
         runner.start()
         let processor = ExecutorProcessor(runner: runner, sender: sender, instanceId: instanceId, logger: logger)
         let consumerOptions = KafkaConsumerOptions(groupId: Self.groupId, topics: [LazarusTopics.runs, LazarusTopics.callResults])
+        // Batches stay small: a batch's outputs leave together, so the first job of a batch of
+        // run commands waits for the VMs of the others to be created.
         let pipeline = PipelineService(name: "script-executor", config: config, consumerOptions: consumerOptions,
-                                       producer: producer, processor: processor, logger: logger)
+                                       producer: producer, processor: processor, maxBatch: 16, logger: logger)
         logger.info("script-executor started", metadata: [
             "executor.max_jobs": "\(maxJobs)", "executor.slice_instructions": "\(sliceInstructions)",
             "executor.call_timeout_s": "\(callTimeout)", "executor.continuations": "\(continuationCodec.name)",
