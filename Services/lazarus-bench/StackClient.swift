@@ -12,11 +12,11 @@ struct StackClient: Sendable {
     /// Partitions of every `lazarus.*` topic (they all have the same count).
     let partitionCount: Int
 
-    init(config: KafkaConfig) async throws {
+    /// `fetchWaitMaxMs`: how long the broker may hold the reader's empty fetch, which is
+    /// how late an arrival may be timestamped. 1 ms by default, like the services' consumers.
+    init(config: KafkaConfig, fetchWaitMaxMs: Int = 1) async throws {
         var config = config
-        // The reader's fetches return as soon as data is there, like the services' consumers
-        // (its own default holds a fetch up to 10 ms, which would blur arrival times).
-        config.properties["fetch.wait.max.ms"] = config.properties["fetch.wait.max.ms"] ?? "1"
+        config.properties["fetch.wait.max.ms"] = config.properties["fetch.wait.max.ms"] ?? "\(fetchWaitMaxMs)"
         self.config = config
         producer = try KafkaProducer(config: config)
         reader = KafkaTopicReader(config: config)

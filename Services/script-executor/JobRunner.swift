@@ -77,20 +77,7 @@ final class JobRunner: @unchecked Sendable {
     }
 
     /// Hands an event to the runner thread. After `stop`, message events are answered `.abandoned`.
-    func submit(_ event: Event) {
-        condition.lock()
-        if stopped {
-            condition.unlock()
-            switch event {
-            case .run(_, _, let ack), .reply(_, let ack): ack.resolve(.abandoned)
-            case .revoke: break
-            }
-            return
-        }
-        inbox.append(event)
-        condition.signal()
-        condition.unlock()
-    }
+    func submit(_ event: Event) { submit([event]) }
 
     /// Hands several events to the runner thread at once (one wake-up), in order.
     func submit(_ events: [Event]) {
