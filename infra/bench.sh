@@ -13,8 +13,10 @@
 #                                     4000 here; the dev broker needs more than 3000;
 #                                     recovery takes about twice this)
 #   LAZARUS_BENCH_ARGS                extra options for `lazarus-bench services`
-#                                     (e.g. "--rounds 5 --writes 200")
+#                                     (e.g. "--writes 200 --jobs 32")
 #   LAZARUS_BENCH_PHASES              which of "latency throughput recovery" to run (all)
+#   LAZARUS_BENCH_ROUNDS              throughput rounds, each on a fresh stack (3)
+#   LAZARUS_BENCH_ONE_STACK=1         run every throughput round on one stack
 set -euo pipefail
 cd "$(dirname "$0")/.."
 keep=0; [ "${1:-}" = "--keep" ] && keep=1
@@ -38,9 +40,12 @@ bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)
 
 home=.lazarus-bench/run-$(date -u +%Y%m%dT%H%M%SZ)-$$
 mkdir -p "$home"
+stack=
 cleanup() {
     local status=$?
-    LAZARUS_HOME=$home infra/down.sh >/dev/null 2>&1 || true
+    for dir in "$home"/*/; do
+        [ -d "$dir/run" ] && LAZARUS_HOME=${dir%/} infra/down.sh >/dev/null 2>&1 || true
+    done
     if [ "$status" -ne 0 ] || [ "$keep" = 1 ]; then
         echo "bench: state and logs kept in $home" >&2
     else
@@ -54,26 +59,76 @@ export LAZARUS_KAFKA_SESSION_TIMEOUT_MS=${LAZARUS_KAFKA_SESSION_TIMEOUT_MS:-4000
 unset LAZARUS_BROKERS  # always the dev broker: the numbers are about it
 load() { echo "bench: load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"; }
 
-echo "bench: starting the dev broker and the four services (state in $home)"
-LAZARUS_HOME=$home LAZARUS_UP_BIN_DIR=$bin infra/up.sh
-# shellcheck source=/dev/null
-source "$home/env"
-load
-if ((${#first[@]})); then
-    "$bin/lazarus-bench" services --phases "${first[@]}" "${extra[@]}"
+# Stops the running stack (if any) and starts a new one in $home/$1.
+fresh_stack() {
+    [ -n "$stack" ] && { LAZARUS_HOME=$stack infra/down.sh >/dev/null 2>&1 || true; }
+    stack=$home/$1
+    mkdir -p "$stack"
+    echo "bench: starting the dev broker and the four services (state in $stack)"
+    unset LAZARUS_BROKERS  # the previous stack's, from its env file: up.sh would use it
+    LAZARUS_HOME=$stack LAZARUS_UP_BIN_DIR=$bin infra/up.sh
+    # shellcheck source=/dev/null
+    source "$stack/env"
     load
-fi
+}
+
+# Throughput rounds, each on a fresh stack: the dev broker (librdkafka's mock) finds a
+# fetch offset by walking the partition's whole log, so on one stack every round runs
+# slower than the one before (docs/BENCHMARKS.md, "the decay is the dev broker"); a Kafka
+# broker indexes its logs. LAZARUS_BENCH_ONE_STACK=1 runs all rounds on one stack instead.
+throughput_rounds() {
+    local rates=() r line
+    for ((r = 1; r <= rounds; r++)); do
+        fresh_stack "throughput-$r"
+        # (set -e and pipefail: a failing bench fails the script; its one-round summary
+        # lines are dropped, the rounds are summarized below.)
+        "$bin/lazarus-bench" services --phases throughput "${extra[@]}" --rounds 1 \
+            | sed -u "s/ round=1 / round=$r /" | tee "$stack/throughput.out" \
+            | grep -Ev --line-buffered '^services (throughput policy=|save_state_cost)'
+        while IFS= read -r line; do
+            rates+=("$(sed -E 's/.* policy=([^ ]+) .* calls_per_s=([0-9.]+).*/\1 \2/' <<< "$line")")
+        done < <(grep '^services throughput round=.* calls_per_s=' "$stack/throughput.out")
+        load
+    done
+    printf '%s\n' "${rates[@]}" | awk '
+        { n[$1]++; v[$1, n[$1]] = $2; runs[$1] = runs[$1] " " $2; if (!($1 in seen)) { seen[$1] = 1; order[++k] = $1 } }
+        END {
+            for (i = 1; i <= k; i++) {
+                p = order[i]; m = n[p]
+                for (a = 1; a <= m; a++) s[a] = v[p, a]
+                for (a = 1; a <= m; a++) for (b = a + 1; b <= m; b++) if (s[b] < s[a]) { t = s[a]; s[a] = s[b]; s[b] = t }
+                med[p] = s[int((m + 1) / 2)]
+                printf "services throughput policy=%s median_calls_per_s=%d (runs:%s; a fresh stack each)\n", p, med[p], runs[p]
+            }
+            if (("explicit" in med) && ("always" in med))
+                printf "services save_state_cost always_vs_explicit drop_pct=%.1f (explicit %d calls/s, always %d calls/s)\n",
+                       (1 - med["always"] / med["explicit"]) * 100, med["explicit"], med["always"]
+        }'
+}
+
+rounds=${LAZARUS_BENCH_ROUNDS:-3}
+for phase in "${first[@]}"; do
+    if [ "$phase" = throughput ] && [ "${LAZARUS_BENCH_ONE_STACK:-0}" != 1 ]; then
+        throughput_rounds
+    else
+        [ -n "$stack" ] || fresh_stack main
+        [ "$phase" = throughput ] && more=(--rounds "$rounds") || more=()
+        "$bin/lazarus-bench" services --phases "$phase" "${extra[@]}" "${more[@]}"
+        load
+    fi
+done
 [ "$recovery" = 1 ] || exit 0
 
+fresh_stack recovery
 echo "bench: starting a standby executor (executor-2) beside executor-1"
-nohup "$bin/script-executor" --instance-id executor-2 >> "$home/logs/script-executor-2.log" 2>&1 < /dev/null &
-echo $! > "$home/run/script-executor-2.pid"
+nohup "$bin/script-executor" --instance-id executor-2 >> "$stack/logs/script-executor-2.log" 2>&1 < /dev/null &
+echo $! > "$stack/run/script-executor-2.pid"
 disown  # its kill -9 is the point, not news for this shell
 "$bin/lazarus-bench" services --phases recovery "${extra[@]}" \
-    --executor "executor-1=$(cat "$home/run/script-executor.pid")" \
-    --executor "executor-2=$(cat "$home/run/script-executor-2.pid")"
+    --executor "executor-1=$(cat "$stack/run/script-executor.pid")" \
+    --executor "executor-2=$(cat "$stack/run/script-executor-2.pid")"
 # The killed executor's pid file must not outlive it (down.sh would signal a reused pid).
-for pidfile in "$home"/run/script-executor*.pid; do
+for pidfile in "$stack"/run/script-executor*.pid; do
     kill -0 "$(cat "$pidfile")" 2>/dev/null || rm -f "$pidfile"
 done
 load
