@@ -39,9 +39,13 @@ struct EngineContinuationCodec: ContinuationCodec {
     func encode(_ vm: VM) throws(ContinuationError) -> Data {
         // Garbage since the last collection (every host call's result, temporaries) would
         // travel with every continuation and be stored with every snapshot: a writer
-        // script carried ~10 KB of old results after 100 calls. Both suspension points
-        // are safe points (every live value is in a root the snapshot writes).
-        if vm.heap.allocationsSinceGC > 0 { vm.collectGarbage() }
+        // script carried ~10 KB of old results after 100 calls. A collection walks the whole
+        // live heap (the realm is most of it), which at every snapshot cost more CPU than
+        // encoding the state, so it runs once the allocations since the last one reach
+        // 1/32 of the live cells. Both suspension points are safe points (every live value
+        // is in a root the snapshot writes).
+        let allocated = vm.heap.allocationsSinceGC
+        if allocated > 0, allocated * 32 >= vm.heap.liveObjects { vm.collectGarbage() }
         do {
             return Data(try vm.encodeSnapshot())
         } catch {

@@ -37,27 +37,39 @@ struct SnapshotBaseline: Sendable {
     var objectCount: Int { objects.count }
     var stringCount: Int { strings.count }
 
-    /// Whether object `i` of `heap` is in the same state as the baseline's (false past its end).
-    @inline(__always) func unchanged(object i: Int, in heap: CellStore<JSObject>) -> Bool {
-        i < objects.count && heap[i].sameState(as: objects[i])
+    /// For each object slot below both tables' ends: whether `heap` holds the baseline's
+    /// cell there (slot 0 is never unchanged). Compares in place, copying no cell.
+    func unchangedObjects(in heap: CellStore<JSObject>) -> [Bool] {
+        let n = min(objects.count, heap.count)
+        var unchanged = [Bool](repeating: false, count: n)
+        let mine = heap.buffer.base, base = objects.buffer.base
+        for i in 1..<max(1, n) { unchanged[i] = JSObject.sameState(mine + i, base + i) }
+        return unchanged
     }
 
-    @inline(__always) func unchanged(string i: Int, in heap: CellStore<JSString>) -> Bool {
-        guard i < strings.count else { return false }
-        let a = heap[i], b = strings[i]
-        return a.atom == b.atom && a.gcBits & ~Heap.markBit == b.gcBits & ~Heap.markBit && a.units == b.units
+    func unchangedStrings(in heap: CellStore<JSString>) -> [Bool] {
+        let n = min(strings.count, heap.count)
+        var unchanged = [Bool](repeating: false, count: n)
+        let mine = heap.buffer.base, base = strings.buffer.base
+        for i in 1..<max(1, n) {
+            let a = mine + i, b = base + i
+            unchanged[i] = a.pointee.atom == b.pointee.atom
+                && a.pointee.gcBits & ~Heap.markBit == b.pointee.gcBits & ~Heap.markBit
+                && a.pointee.units == b.pointee.units
+        }
+        return unchanged
     }
 }
 
 extension JSObject {
     /// Equal in everything a snapshot writes (not the GC mark, not the lookup `index`).
     /// Numbers compare by bit pattern: `-0` differs from `0`, a NaN equals itself.
-    func sameState(as b: JSObject) -> Bool {
-        cls == b.cls && flags.subtracting(.marked) == b.flags.subtracting(.marked)
-            && proto == b.proto && code == b.code && link == b.link
-            && slot0.identical(to: b.slot0) && slot1.identical(to: b.slot1)
-            && keys == b.keys && attributes == b.attributes
-            && Value.identical(values, b.values) && Value.identical(elements, b.elements)
+    static func sameState(_ a: UnsafePointer<JSObject>, _ b: UnsafePointer<JSObject>) -> Bool {
+        a.pointee.cls == b.pointee.cls && a.pointee.flags.subtracting(.marked) == b.pointee.flags.subtracting(.marked)
+            && a.pointee.proto == b.pointee.proto && a.pointee.code == b.pointee.code && a.pointee.link == b.pointee.link
+            && a.pointee.slot0.identical(to: b.pointee.slot0) && a.pointee.slot1.identical(to: b.pointee.slot1)
+            && a.pointee.keys == b.pointee.keys && a.pointee.attributes == b.pointee.attributes
+            && Value.identical(a.pointee.values, b.pointee.values) && Value.identical(a.pointee.elements, b.pointee.elements)
     }
 }
 

@@ -315,10 +315,8 @@ enum SnapshotEncoder {
     static func writeHeapCells(_ w: SnapshotWriter, heap: Heap, baseline: SnapshotBaseline?) {
         let objs = heap.objects, strs = heap.strings // CellStore: indexed in place, no element copies
         // Which objects the baseline covers (computed once: the natives and objects passes need it).
-        var unchangedObject = [Bool](repeating: false, count: baseline.map { min($0.objectCount, objs.count) } ?? 0)
-        if let baseline {
-            for i in 1..<max(1, unchangedObject.count) { unchangedObject[i] = baseline.unchanged(object: i, in: objs) }
-        }
+        let unchangedObject = baseline?.unchangedObjects(in: objs) ?? []
+        let unchangedString = baseline?.unchangedStrings(in: strs) ?? []
         @inline(__always) func written(_ i: Int) -> Bool { i >= unchangedObject.count || !unchangedObject[i] }
 
         // Natives used by the written objects, in order of first appearance (object id order).
@@ -341,9 +339,9 @@ enum SnapshotEncoder {
         w.uleb(heap.strings.count)
         var run = 0
         for i in 1..<max(1, strs.count) {
-            if let baseline, baseline.unchanged(string: i, in: strs) { run += 1; continue }
+            if i < unchangedString.count && unchangedString[i] { run += 1; continue }
             if run > 0 { w.u8(SnapshotFormat.StringBits.unchangedRun); w.uleb(run); run = 0 }
-            writeString(w, strs[i], id: i)
+            writeString(w, strs.buffer.base + i, id: i)
         }
         if run > 0 { w.u8(SnapshotFormat.StringBits.unchangedRun); w.uleb(run) }
         w.endSection(s)
@@ -355,20 +353,20 @@ enum SnapshotEncoder {
         for i in 1..<max(1, objs.count) {
             if !written(i) { run += 1; continue }
             if run > 0 { w.u8(SnapshotFormat.unchangedObjectRun); w.uleb(run); run = 0 }
-            writeObject(w, objs[i], nativeSlot: nativeSlot)
+            writeObject(w, objs.buffer.base + i, nativeSlot: nativeSlot)
         }
         if run > 0 { w.u8(SnapshotFormat.unchangedObjectRun); w.uleb(run) }
         w.endSection(s)
     }
 
-    static func writeString(_ w: SnapshotWriter, _ str: JSString, id i: Int) {
-        let gcBits = str.gcBits, atom = str.atom
+    static func writeString(_ w: SnapshotWriter, _ str: UnsafePointer<JSString>, id i: Int) {
+        let gcBits = str.pointee.gcBits, atom = str.pointee.atom
         if gcBits & Heap.freeBit != 0 { w.u8(SnapshotFormat.StringBits.free); return }
         var bits: UInt8 = 0
         if gcBits & Heap.pinnedBit != 0 { bits |= SnapshotFormat.StringBits.pinned }
         if atom == UInt32(i) { bits |= SnapshotFormat.StringBits.selfAtom }
         else if atom != 0 { bits |= SnapshotFormat.StringBits.atomRef }
-        str.units.withUnsafeBufferPointer { units in
+        str.pointee.units.withUnsafeBufferPointer { units in
             var latin1 = true
             for u in units where u > 0xFF { latin1 = false; break }
             if latin1 { bits |= SnapshotFormat.StringBits.latin1 }
@@ -379,17 +377,17 @@ enum SnapshotEncoder {
         }
     }
 
-    static func writeObject(_ w: SnapshotWriter, _ o: borrowing JSObject, nativeSlot: [Int32]) {
-        let cls = o.cls
+    static func writeObject(_ w: SnapshotWriter, _ object: UnsafePointer<JSObject>, nativeSlot: [Int32]) {
+        let cls = object.pointee.cls
         w.u8(cls.rawValue)
         if cls == .free { return }
-        w.u8(o.flags.subtracting(.marked).rawValue)
-        let proto = o.proto, code = o.code, link = o.link
-        let slot0 = o.slot0, slot1 = o.slot1
+        w.u8(object.pointee.flags.subtracting(.marked).rawValue)
+        let proto = object.pointee.proto, code = object.pointee.code, link = object.pointee.link
+        let slot0 = object.pointee.slot0, slot1 = object.pointee.slot1
         var has: UInt8 = 0
         if !proto.isNone { has |= SnapshotFormat.Has.proto }
-        if !o.keys.isEmpty { has |= SnapshotFormat.Has.props }
-        if !o.elements.isEmpty { has |= SnapshotFormat.Has.elements }
+        if !object.pointee.keys.isEmpty { has |= SnapshotFormat.Has.props }
+        if !object.pointee.elements.isEmpty { has |= SnapshotFormat.Has.elements }
         if code != 0 || cls == .native { has |= SnapshotFormat.Has.code }
         if !link.isNone { has |= SnapshotFormat.Has.link }
         if !slot0.isUndefined { has |= SnapshotFormat.Has.slot0 }
@@ -397,9 +395,9 @@ enum SnapshotEncoder {
         w.u8(has)
         if has & SnapshotFormat.Has.proto != 0 { w.uleb(proto.raw) }
         if has & SnapshotFormat.Has.props != 0 {
-            o.keys.withUnsafeBufferPointer { keys in
-                o.values.withUnsafeBufferPointer { values in
-                    o.attributes.withUnsafeBufferPointer { attrs in
+            object.pointee.keys.withUnsafeBufferPointer { keys in
+                object.pointee.values.withUnsafeBufferPointer { values in
+                    object.pointee.attributes.withUnsafeBufferPointer { attrs in
                         let n = min(keys.count, values.count, attrs.count)
                         w.uleb(n)
                         for k in 0..<n {
@@ -412,7 +410,7 @@ enum SnapshotEncoder {
             }
         }
         if has & SnapshotFormat.Has.elements != 0 {
-            o.elements.withUnsafeBufferPointer { els in
+            object.pointee.elements.withUnsafeBufferPointer { els in
                 w.uleb(els.count)
                 for v in els { w.value(v) }
             }
