@@ -13,9 +13,12 @@
 #                                     4000 here; the dev broker needs more than 3000;
 #                                     recovery takes about twice this)
 #   LAZARUS_BENCH_ARGS                extra options for `lazarus-bench services`
-#                                     (e.g. "--writes 200 --jobs 32")
+#                                     (e.g. "--writes 200 --jobs 32"; not --rounds or
+#                                     --policies: use the two variables below)
 #   LAZARUS_BENCH_PHASES              which of "latency throughput recovery" to run (all)
-#   LAZARUS_BENCH_ROUNDS              throughput rounds, each on a fresh stack (3)
+#   LAZARUS_BENCH_ROUNDS              throughput rounds (3); each policy of each round
+#                                     runs on a fresh stack
+#   LAZARUS_BENCH_POLICIES            throughput policies ("afterWrite explicit always")
 #   LAZARUS_BENCH_ONE_STACK=1         run every throughput round on one stack
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -72,23 +75,29 @@ fresh_stack() {
     load
 }
 
-# Throughput rounds, each on a fresh stack: the dev broker (librdkafka's mock) finds a
-# fetch offset by walking the partition's whole log, so on one stack every round runs
-# slower than the one before (docs/BENCHMARKS.md, "the decay is the dev broker"); a Kafka
-# broker indexes its logs. LAZARUS_BENCH_ONE_STACK=1 runs all rounds on one stack instead.
+# Each policy of each throughput round on a fresh stack: the dev broker (librdkafka's
+# mock) finds a fetch offset by walking the partition's whole log, so on one stack every
+# run is slower than the one before it, round after round and policy after policy
+# (docs/BENCHMARKS.md, "the decay is the dev broker"); a Kafka broker indexes its logs.
+# LAZARUS_BENCH_ONE_STACK=1 runs everything on one stack instead.
 throughput_rounds() {
-    local rates=() r line
+    local rates=() r p line
     for ((r = 1; r <= rounds; r++)); do
-        fresh_stack "throughput-$r"
-        # (set -e and pipefail: a failing bench fails the script; its one-round summary
-        # lines are dropped, the rounds are summarized below.)
-        "$bin/lazarus-bench" services --phases throughput "${extra[@]}" --rounds 1 \
-            | sed -u "s/ round=1 / round=$r /" | tee "$stack/throughput.out" \
-            | grep -Ev --line-buffered '^services (throughput policy=|save_state_cost)'
-        while IFS= read -r line; do
-            rates+=("$(sed -E 's/.* policy=([^ ]+) .* calls_per_s=([0-9.]+).*/\1 \2/' <<< "$line")")
-        done < <(grep '^services throughput round=.* calls_per_s=' "$stack/throughput.out")
-        load
+        for p in "${policies[@]}"; do
+            fresh_stack "throughput-$r-$p"
+            # An unmeasured warm-up run (64 jobs × 10 writes): the first jobs on a new stack
+            # meet cold caches, connections and SQLite files.
+            "$bin/lazarus-bench" services --phases throughput "${extra[@]}" --rounds 1 --policies "$p" --writes 10 > "$stack/warm-up.out"
+            # (set -e and pipefail: a failing bench fails the script; its one-run summary
+            # lines are dropped, the runs are summarized below.)
+            "$bin/lazarus-bench" services --phases throughput "${extra[@]}" --rounds 1 --policies "$p" \
+                | sed -u "s/ round=1 / round=$r /" | tee "$stack/throughput.out" \
+                | grep -Ev --line-buffered '^services (throughput policy=|save_state_cost)'
+            while IFS= read -r line; do
+                rates+=("$(sed -E 's/.* policy=([^ ]+) .* calls_per_s=([0-9.]+).*/\1 \2/' <<< "$line")")
+            done < <(grep '^services throughput round=.* calls_per_s=' "$stack/throughput.out")
+            load
+        done
     done
     printf '%s\n' "${rates[@]}" | awk '
         { n[$1]++; v[$1, n[$1]] = $2; runs[$1] = runs[$1] " " $2; if (!($1 in seen)) { seen[$1] = 1; order[++k] = $1 } }
@@ -98,7 +107,7 @@ throughput_rounds() {
                 for (a = 1; a <= m; a++) s[a] = v[p, a]
                 for (a = 1; a <= m; a++) for (b = a + 1; b <= m; b++) if (s[b] < s[a]) { t = s[a]; s[a] = s[b]; s[b] = t }
                 med[p] = s[int((m + 1) / 2)]
-                printf "services throughput policy=%s median_calls_per_s=%d (runs:%s; a fresh stack each)\n", p, med[p], runs[p]
+                printf "services throughput policy=%s median_calls_per_s=%d (runs:%s; a fresh stack each run)\n", p, med[p], runs[p]
             }
             if (("explicit" in med) && ("always" in med))
                 printf "services save_state_cost always_vs_explicit drop_pct=%.1f (explicit %d calls/s, always %d calls/s)\n",
@@ -107,12 +116,13 @@ throughput_rounds() {
 }
 
 rounds=${LAZARUS_BENCH_ROUNDS:-3}
+read -ra policies <<< "${LAZARUS_BENCH_POLICIES:-afterWrite explicit always}"
 for phase in "${first[@]}"; do
     if [ "$phase" = throughput ] && [ "${LAZARUS_BENCH_ONE_STACK:-0}" != 1 ]; then
         throughput_rounds
     else
         [ -n "$stack" ] || fresh_stack main
-        [ "$phase" = throughput ] && more=(--rounds "$rounds") || more=()
+        [ "$phase" = throughput ] && more=(--rounds "$rounds" --policies "${policies[@]}") || more=()
         "$bin/lazarus-bench" services --phases "$phase" "${extra[@]}" "${more[@]}"
         load
     fi
