@@ -2,7 +2,6 @@ import LazarusKafka
 import LazarusService
 import LazarusWire
 import Logging
-import Synchronization
 
 /// The executor's side of its `PipelineService`: decodes run commands and call results,
 /// hands them to the `JobRunner`, and returns what they produced once the job got that far.
@@ -36,12 +35,11 @@ struct ExecutorProcessor: BatchMessageProcessor {
             }
         }
         if !accepted.isEmpty {
-            let outcomes = await withCheckedContinuation { (continuation: CheckedContinuation<[MessageOutcome], Never>) in
-                let collector = OutcomeCollector(count: accepted.count, continuation: continuation)
-                runner.submit(accepted.enumerated().map { slot, entry in
-                    entry.makeEvent(MessageAck { collector.resolve(slot, $0) })
-                })
-            }
+            let gathering = Gathering<MessageOutcome>(count: accepted.count)
+            runner.submit(accepted.enumerated().map { slot, entry in
+                entry.makeEvent(MessageAck { gathering.complete(slot, $0) })
+            })
+            let outcomes = await gathering.wait()
             for ((index, _), outcome) in zip(accepted, outcomes) {
                 switch outcome {
                 case .produce(let records): outputs[index] = .records(records)
@@ -95,34 +93,6 @@ struct ExecutorProcessor: BatchMessageProcessor {
         let numbers = Set(partitions.filter { $0.topic == LazarusTopics.runs || $0.topic == LazarusTopics.callResults }.map(\.partition))
         guard !numbers.isEmpty else { return }
         runner.submit(.revoke(numbers))
-    }
-}
-
-/// Gathers the outcomes of a batch's messages (each resolved exactly once, on the runner
-/// thread or the sender's) and resumes the waiting batch when the last one is in.
-private final class OutcomeCollector: Sendable {
-    private struct State {
-        var outcomes: [MessageOutcome?]
-        var missing: Int
-        var continuation: CheckedContinuation<[MessageOutcome], Never>?
-    }
-
-    private let state: Mutex<State>
-
-    init(count: Int, continuation: CheckedContinuation<[MessageOutcome], Never>) {
-        state = Mutex(State(outcomes: Array(repeating: nil, count: count), missing: count, continuation: continuation))
-    }
-
-    func resolve(_ slot: Int, _ outcome: MessageOutcome) {
-        let done = state.withLock { state -> (CheckedContinuation<[MessageOutcome], Never>, [MessageOutcome])? in
-            guard state.outcomes[slot] == nil else { return nil }
-            state.outcomes[slot] = outcome
-            state.missing -= 1
-            guard state.missing == 0, let continuation = state.continuation else { return nil }
-            state.continuation = nil
-            return (continuation, state.outcomes.map { $0! })
-        }
-        if let (continuation, outcomes) = done { continuation.resume(returning: outcomes) }
     }
 }
 

@@ -343,7 +343,8 @@ struct StateDecoder {
             let bits = try r.u8()
             if bits == SnapshotFormat.StringBits.unchangedRun {
                 let n = try baselineRun(at: i, count: count, baselineCount: baseline?.stringCount, "string")
-                for k in i..<(i + n) { strings.append(baseline!.strings[k]) }
+                let cells = baseline!.strings
+                for k in i..<(i + n) { strings.append(cells[k]) }
                 i += n - 1
                 continue
             }
@@ -448,9 +449,10 @@ struct StateDecoder {
             let clsRaw = try r.u8()
             if clsRaw == SnapshotFormat.unchangedObjectRun {
                 let n = try baselineRun(at: i, count: count, baselineCount: baseline?.objectCount, "object")
+                let cells = baseline!.objects
                 for k in i..<(i + n) {
-                    try checkBaselineCell(baseline!.objects[k], k)
-                    objects.append(baseline!.objects[k])
+                    try checkBaselineCell(cells[k], k)
+                    objects.append(cells[k])
                 }
                 i += n - 1
                 continue

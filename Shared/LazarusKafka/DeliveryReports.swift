@@ -107,42 +107,5 @@ final class DeliveryReports: Sendable {
     }
 }
 
-/// Collects the reports of one `sendBatch` call and resumes its caller once, when the
-/// last one is in.
-final class BatchDelivery: Sendable {
-    private struct State {
-        var results: [DeliveryReports.Outcome?]
-        var remaining: Int
-        var continuation: CheckedContinuation<[DeliveryReports.Outcome], Never>?
-    }
-
-    private let state: Mutex<State>
-
-    init(count: Int) {
-        state = Mutex(State(results: Array(repeating: nil, count: count), remaining: count))
-    }
-
-    func complete(_ index: Int, _ outcome: DeliveryReports.Outcome) {
-        let done: (CheckedContinuation<[DeliveryReports.Outcome], Never>, [DeliveryReports.Outcome])? = state.withLock { s in
-            guard s.results[index] == nil else { return nil }
-            s.results[index] = outcome
-            s.remaining -= 1
-            guard s.remaining == 0, let continuation = s.continuation else { return nil }
-            s.continuation = nil
-            return (continuation, s.results.map { $0! })
-        }
-        if let (continuation, results) = done { continuation.resume(returning: results) }
-    }
-
-    /// Suspends until every index has an outcome.
-    func wait() async -> [DeliveryReports.Outcome] {
-        await withCheckedContinuation { continuation in
-            let ready: [DeliveryReports.Outcome]? = state.withLock { s in
-                if s.remaining == 0 { return s.results.map { $0! } }
-                s.continuation = continuation
-                return nil
-            }
-            if let ready { continuation.resume(returning: ready) }
-        }
-    }
-}
+/// The reports of one `sendBatch` call, in input order.
+typealias BatchDelivery = Gathering<DeliveryReports.Outcome>
