@@ -9,7 +9,12 @@ import Logging
 /// records that announce it are returned (the pipeline produces them, then stores the
 /// input offset), so a crash anywhere re-processes at most a tail, which the store's
 /// idempotence makes harmless.
-struct CheckpointProcessor: MessageProcessor {
+///
+/// A consumed batch is handled in one store transaction — one commit, one fsync, for all
+/// its snapshots and events — on the store queue. If anything but a `Rejection` fails, the
+/// whole transaction is rolled back and the pipeline retries the batch: no message's
+/// output is ever produced for a decision that was not committed.
+struct CheckpointProcessor: BatchMessageProcessor {
     let store: StoreQueue
     /// Partition count of `lazarus.runs`, for `JobPartitioner`.
     let partitionCount: Int
@@ -21,27 +26,55 @@ struct CheckpointProcessor: MessageProcessor {
     /// real limits (script, args, snapshot) and says which one was exceeded.
     static let maxMessageBytes = 4 << 20
 
-    func process(_ message: KafkaMessage) async throws -> [KafkaRecord] {
-        switch message.topic {
-        case LazarusTopics.jobs: try await submission(message)
-        case LazarusTopics.snapshots: try await snapshot(message)
-        case LazarusTopics.jobEvents: try await jobEvent(message)
-        case LazarusTopics.control: try await control(message)
-        default: throw Rejection("checkpoint-service does not consume \(message.topic)")
+    /// One message's output, and what may happen only after the batch is committed.
+    struct Handled: Sendable {
+        var output: MessageOutput
+        var afterCommit: (@Sendable () -> Void)?
+
+        init(_ records: [KafkaRecord], afterCommit: (@Sendable () -> Void)? = nil) {
+            output = .records(records)
+            self.afterCommit = afterCommit
+        }
+
+        init(rejected rejection: Rejection) {
+            output = .rejected(rejection)
+        }
+    }
+
+    func process(batch messages: [KafkaMessage]) async throws -> [MessageOutput] {
+        let handled = try await store.run { store in
+            try store.inOneTransaction { try messages.map { try self.handle($0, store: store) } }
+        }
+        for effect in handled.compactMap(\.afterCommit) { effect() }
+        return handled.map(\.output)
+    }
+
+    /// Handles one message on the store queue, inside the batch's transaction.
+    func handle(_ message: KafkaMessage, store: CheckpointStore) throws -> Handled {
+        do {
+            switch message.topic {
+            case LazarusTopics.jobs: return Handled(try submission(message, store))
+            case LazarusTopics.snapshots: return Handled(try snapshot(message, store))
+            case LazarusTopics.jobEvents: return try jobEvent(message, store)
+            case LazarusTopics.control: return Handled(try control(message, store))
+            default: throw Rejection("checkpoint-service does not consume \(message.topic)")
+            }
+        } catch let rejection as Rejection {
+            return Handled(rejected: rejection)
         }
     }
 
     // MARK: - lazarus.jobs
 
-    private func submission(_ message: KafkaMessage) async throws -> [KafkaRecord] {
+    private func submission(_ message: KafkaMessage, _ store: CheckpointStore) throws -> [KafkaRecord] {
         let submission: JobSubmission
         do {
             submission = try message.decode(JobSubmission.self, maxBytes: Self.maxMessageBytes)
         } catch {
-            return try await undecodableSubmission(message, reason: error.reason)
+            return try undecodableSubmission(message, reason: error.reason, store)
         }
         let partition = JobPartitioner.partition(for: submission.jobId, partitionCount: partitionCount)
-        let outcome = try await store.run { try $0.register(submission, partition: partition) }
+        let outcome = try store.register(submission, partition: partition)
         let now = CheckpointStore.currentMillis()
         switch outcome {
         case .registered(let job, let run):
@@ -73,13 +106,13 @@ struct CheckpointProcessor: MessageProcessor {
 
     /// A submission that cannot be read: dead-lettered, and — when it names a job id that
     /// is not registered — answered with a `rejected` event so a waiting submitter learns why.
-    private func undecodableSubmission(_ message: KafkaMessage, reason: String) async throws -> [KafkaRecord] {
+    private func undecodableSubmission(_ message: KafkaMessage, reason: String, _ store: CheckpointStore) throws -> [KafkaRecord] {
         // Bounded: the dead letter of a big submission must still fit one message, or it
         // would be retried forever and hold up every later submission of the partition.
         var records = [deadLetters.boundedRecord(for: message, reason: reason)]
         guard let jobId = Self.claimedJobId(message) else { return records }
         // Never for a registered job: our own `rejected` event would end it when consumed back.
-        guard try await store.run({ try $0.jobRecord(jobId) }) == nil else { return records }
+        guard try store.jobRecord(jobId) == nil else { return records }
         let failure = JobFailure(name: "invalid-submission", message: "job \(jobId): the submission could not be read: \(reason)")
         records.append(try Self.event(.rejected, jobId: jobId, time: CheckpointStore.currentMillis(), error: failure))
         logger.info("undecodable submission rejected", metadata: ["job.id": "\(jobId)", "reason": "\(reason)"])
@@ -99,19 +132,18 @@ struct CheckpointProcessor: MessageProcessor {
 
     // MARK: - lazarus.snapshots
 
-    private func snapshot(_ message: KafkaMessage) async throws -> [KafkaRecord] {
+    private func snapshot(_ message: KafkaMessage, _ store: CheckpointStore) throws -> [KafkaRecord] {
         let snapshot = try message.decode(SnapshotEvent.self, maxBytes: Self.maxMessageBytes)
-        let (outcome, run) = try await store.run { store -> (SnapshotOutcome, RunCommand?) in
-            let outcome = try store.saveSnapshot(snapshot)
-            switch outcome {
-            case .stored(_, _, let status) where status == .yielded || snapshot.reason == "yield":
-                return (outcome, try Self.yieldRunIfDue(store, jobId: snapshot.jobId))
-            case .duplicate where snapshot.reason == "yield":
-                // Redelivered after a crash: the run may never have been produced.
-                return (outcome, try Self.yieldRunIfDue(store, jobId: snapshot.jobId))
-            default:
-                return (outcome, nil)
-            }
+        let outcome = try store.saveSnapshot(snapshot)
+        var run: RunCommand?
+        switch outcome {
+        case .stored(_, _, let status) where status == .yielded || snapshot.reason == "yield":
+            run = try Self.yieldRunIfDue(store, jobId: snapshot.jobId)
+        case .duplicate where snapshot.reason == "yield":
+            // Redelivered after a crash: the run may never have been produced.
+            run = try Self.yieldRunIfDue(store, jobId: snapshot.jobId)
+        default:
+            break
         }
         logger.debug("snapshot", metadata: [
             "job.id": "\(snapshot.jobId)", "snapshot.seq": "\(snapshot.seq)", "snapshot.epoch": "\(snapshot.epoch)",
@@ -141,17 +173,15 @@ struct CheckpointProcessor: MessageProcessor {
 
     // MARK: - lazarus.job-events
 
-    private func jobEvent(_ message: KafkaMessage) async throws -> [KafkaRecord] {
+    private func jobEvent(_ message: KafkaMessage, _ store: CheckpointStore) throws -> Handled {
         let event = try message.decode(JobEvent.self, maxBytes: Self.maxMessageBytes)
         if event.jobId == startup.markerJobId {
-            return try await replay(partition: Int(message.partition))
+            return try replay(partition: Int(message.partition), store)
         }
-        let (outcome, run) = try await store.run { store -> (RecordOutcome, RunCommand?) in
-            let outcome = try store.record(event)
-            guard event.type == .yielded, outcome.disposition == .applied || outcome.disposition == .duplicate else {
-                return (outcome, nil)
-            }
-            return (outcome, try Self.yieldRunIfDue(store, jobId: event.jobId))
+        let outcome = try store.record(event)
+        var run: RunCommand?
+        if event.type == .yielded, outcome.disposition == .applied || outcome.disposition == .duplicate {
+            run = try Self.yieldRunIfDue(store, jobId: event.jobId)
         }
         switch outcome.disposition {
         case .unknownJob:
@@ -163,17 +193,14 @@ struct CheckpointProcessor: MessageProcessor {
         default:
             break
         }
-        return try run.map { [try issued($0)] } ?? []
+        return Handled(try run.map { [try issued($0)] } ?? [])
     }
 
     /// This process's marker came back on `partition`: every earlier event there is
     /// recorded, so the replay of that partition can be decided (`StartupReplay`).
-    private func replay(partition: Int) async throws -> [KafkaRecord] {
-        let startup = self.startup
-        let replayed = try await store.run { store -> [(JobRecord, Bool, RunCommand)] in
-            try startup.jobsToReplay(in: partition, store: store).compactMap { job, announce in
-                try store.startRun(jobId: job.jobId, reason: .start).map { (job, announce, $0) }
-            }
+    private func replay(partition: Int, _ store: CheckpointStore) throws -> Handled {
+        let replayed = try startup.jobsToReplay(in: partition, store: store).compactMap { job, announce in
+            try store.startRun(jobId: job.jobId, reason: .start).map { (job, announce, $0) }
         }
         var records: [KafkaRecord] = []
         let now = CheckpointStore.currentMillis()
@@ -181,32 +208,31 @@ struct CheckpointProcessor: MessageProcessor {
             if announce { records.append(try Self.acceptedEvent(job, time: now)) }
             records.append(try issued(run))
         }
-        startup.caughtUp(StartupReplay.Batch(partition: partition, records: records, jobs: replayed.count,
-                                             announced: replayed.filter(\.1).count))
-        return []
+        let batch = StartupReplay.Batch(partition: partition, records: records, jobs: replayed.count,
+                                        announced: replayed.filter(\.1).count)
+        // The scheduler sends the replay: only once the runs it announces are committed.
+        return Handled([], afterCommit: { [startup] in startup.caughtUp(batch) })
     }
 
     // MARK: - lazarus.control
 
-    private func control(_ message: KafkaMessage) async throws -> [KafkaRecord] {
+    private func control(_ message: KafkaMessage, _ store: CheckpointStore) throws -> [KafkaRecord] {
         let request = try message.decode(ControlMessage.self, maxBytes: Self.maxMessageBytes)
         switch request.command {
-        case .recover: return try await recover(request)
-        case .cancel: return try await cancel(request)
-        case .restore: return try await restore(request)
+        case .recover: return try recover(request, store)
+        case .cancel: return try cancel(request, store)
+        case .restore: return try restore(request, store)
         }
     }
 
-    private func recover(_ request: ControlMessage) async throws -> [KafkaRecord] {
+    private func recover(_ request: ControlMessage, _ store: CheckpointStore) throws -> [KafkaRecord] {
         guard let partitions = request.partitions, !partitions.isEmpty else {
             throw Rejection("recover needs a non-empty 'partitions' list (partitions of lazarus.runs)")
         }
         if let bad = partitions.first(where: { !(0..<partitionCount).contains($0) }) {
             throw Rejection("recover: partition \(bad) does not exist; lazarus.runs has partitions 0...\(partitionCount - 1)")
         }
-        let runs = try await store.run { store in
-            try store.jobsToRecover(partitions: partitions).compactMap { try store.startRun(jobId: $0, reason: .recover) }
-        }
+        let runs = try store.jobsToRecover(partitions: partitions).compactMap { try store.startRun(jobId: $0, reason: .recover) }
         logger.info("recover", metadata: [
             "requested.by": "\(request.requestedBy ?? request.jobId)", "kafka.partitions": "\(partitions.sorted())",
             "runs": "\(runs.count)",
@@ -214,13 +240,14 @@ struct CheckpointProcessor: MessageProcessor {
         return try runs.map { try issued($0) }
     }
 
-    private func cancel(_ request: ControlMessage) async throws -> [KafkaRecord] {
+    private func cancel(_ request: ControlMessage, _ store: CheckpointStore) throws -> [KafkaRecord] {
         let jobId = request.jobId
         let now = CheckpointStore.currentMillis()
         let outcome: CancelOutcome
         do {
-            outcome = try await store.run { try $0.cancel(jobId: jobId, requestedBy: request.requestedBy) }
-        } catch let error as CheckpointStoreError where error.code == .unknownJob {
+            outcome = try store.cancel(jobId: jobId, requestedBy: request.requestedBy)
+        } catch {
+            guard error.code == .unknownJob else { throw error }
             return [try refusal("cancel-refused", jobId: jobId, tenant: nil, message: error.message, time: now)]
         }
         switch outcome {
@@ -240,18 +267,17 @@ struct CheckpointProcessor: MessageProcessor {
         }
     }
 
-    private func restore(_ request: ControlMessage) async throws -> [KafkaRecord] {
+    private func restore(_ request: ControlMessage, _ store: CheckpointStore) throws -> [KafkaRecord] {
         guard let seq = request.seq else { throw Rejection("restore needs 'seq', the snapshot to resume from") }
         let jobId = request.jobId
         let run: RunCommand?
         do {
-            run = try await store.run { store -> RunCommand? in
-                _ = try store.restorePoint(jobId: jobId, seq: seq)
-                return try store.startRun(jobId: jobId, reason: .restore(seq: seq))
-            }
-        } catch let error as CheckpointStoreError where [.unknownJob, .snapshotNotFound, .jobTerminal].contains(error.code) {
+            _ = try store.restorePoint(jobId: jobId, seq: seq)
+            run = try store.startRun(jobId: jobId, reason: .restore(seq: seq))
+        } catch {
+            guard [.unknownJob, .snapshotNotFound, .jobTerminal].contains(error.code) else { throw error }
             logger.info("restore refused", metadata: ["job.id": "\(jobId)", "snapshot.seq": "\(seq)", "reason": "\(error.message)"])
-            let tenant = try? await store.run { try $0.jobRecord(jobId)?.tenant }
+            let tenant = try? store.jobRecord(jobId)?.tenant
             return [try refusal("restore-refused", jobId: jobId, tenant: tenant ?? nil, message: error.message,
                                 time: CheckpointStore.currentMillis())]
         }

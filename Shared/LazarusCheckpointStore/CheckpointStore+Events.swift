@@ -13,7 +13,7 @@ extension CheckpointStore {
     /// `duplicate` and adds no row.
     public func record(_ event: JobEvent, now: Int64 = CheckpointStore.currentMillis()) throws(CheckpointStoreError) -> RecordOutcome {
         try transaction("recording \(event.type.rawValue) of job \(event.jobId)") { db -> RecordOutcome in
-            guard let job = try self.fetchJob(db, event.jobId) else {
+            guard let job = try self.fetchJobState(db, event.jobId) else {
                 return RecordOutcome(disposition: .unknownJob, status: nil, latestSnapshotSeq: nil)
             }
             let key = "\(event.type.rawValue)|\(event.epoch ?? -1)|\(event.seq ?? -1)|\(event.time)|\((event.detail ?? "").prefix(200))"

@@ -15,7 +15,7 @@ extension CheckpointStore {
             return .refused("job \(event.jobId): snapshot at seq \(event.seq) is \(event.continuation.count) bytes; the limit is \(options.maxSnapshotBytes)")
         }
         return try transaction("saving snapshot \(event.seq) of job \(event.jobId)") { db -> SnapshotOutcome in
-            guard let job = try self.fetchJob(db, event.jobId) else { return .unknownJob }
+            guard let job = try self.fetchJobState(db, event.jobId) else { return .unknownJob }
             guard job.tenant == event.tenant else {
                 return .refused("job \(event.jobId) belongs to another tenant than '\(event.tenant)'")
             }

@@ -4,7 +4,8 @@ import LazarusSQLite
 import LazarusWire
 
 /// The checkpoint service's durable state: the job registry, snapshots, `sleep` timers and
-/// each job's history, in one SQLite file. Every public method is one transaction.
+/// each job's history, in one SQLite file. Every public method is one transaction — or,
+/// called within `inOneTransaction`, one savepoint of that transaction.
 ///
 /// The store decides; the service produces. A method that returns a `RunCommand` has
 /// already committed the new epoch, so a crash before the command reaches Kafka at worst
@@ -52,6 +53,17 @@ public final class CheckpointStore: Sendable {
         }
     }
 
+    /// Runs `body` as one transaction: the store methods it calls commit together, with
+    /// one fsync, or — if `body` throws — not at all. A method that throws inside takes
+    /// back only its own changes; `body` decides whether to go on.
+    public func inOneTransaction<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try SQLiteFile.inOneTransaction(writer, body)
+        } catch let error as DatabaseError {
+            throw CheckpointStoreError.wrap(error, doing: "committing a batch")
+        }
+    }
+
     func read<T>(_ what: @autoclosure () -> String, _ body: (Database) throws -> T) throws(CheckpointStoreError) -> T {
         do {
             return try writer.unsafeReentrantRead(body)
@@ -64,6 +76,20 @@ public final class CheckpointStore: Sendable {
 
     func fetchJob(_ db: Database, _ jobId: String) throws -> JobRecord? {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM jobs WHERE job_id = ?"), arguments: [jobId]).map(Self.job(from:))
+    }
+
+    /// What deciding on a snapshot or an event needs of a job, without reading its script,
+    /// arguments and result (the hot path runs this once per snapshot and per event).
+    func fetchJobState(_ db: Database, _ jobId: String) throws -> JobState? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT tenant, status, epoch, last_snapshot_seq, last_snapshot_epoch FROM jobs WHERE job_id = ?
+            """), arguments: [jobId]) else { return nil }
+        let statusText: String = row["status"]
+        guard let status = JobStatus(rawValue: statusText) else {
+            throw CheckpointStoreError(.corrupt, "job \(jobId): unknown status '\(statusText)'")
+        }
+        return JobState(tenant: row["tenant"], status: status, epoch: row["epoch"],
+                        lastSnapshotSeq: row["last_snapshot_seq"], lastSnapshotEpoch: row["last_snapshot_epoch"])
     }
 
     func requireJob(_ db: Database, _ jobId: String) throws -> JobRecord {

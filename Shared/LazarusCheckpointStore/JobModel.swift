@@ -52,6 +52,15 @@ public struct JobRecord: Sendable, Equatable {
     public var resumptions: Int
 }
 
+/// The part of a job record that decides what a snapshot or an event does.
+struct JobState {
+    var tenant: String
+    var status: JobStatus
+    var epoch: Int
+    var lastSnapshotSeq: Int?
+    var lastSnapshotEpoch: Int?
+}
+
 /// One line of a job's history (`lazarus status`).
 public struct JobHistoryEntry: Sendable, Equatable {
     /// Milliseconds since the epoch.

@@ -48,15 +48,33 @@ public enum SQLiteFile {
 
     /// Runs `body` in one IMMEDIATE transaction: the write lock is taken up front, so two
     /// processes sharing the file never deadlock upgrading a read lock.
+    ///
+    /// Called inside another transaction on the same connection (see `inOneTransaction`),
+    /// `body` runs in a savepoint instead: if it throws, only its own changes are taken
+    /// back, and everything commits (or not) with the enclosing transaction.
     public static func immediateTransaction<T>(_ writer: any DatabaseWriter, _ body: (Database) throws -> T) throws -> T {
-        try writer.writeWithoutTransaction { db in
+        try writer.unsafeReentrantWrite { db in
             var result: T?
-            try db.inTransaction(.immediate) {
-                result = try body(db)
-                return .commit
+            if db.isInsideTransaction {
+                try db.inSavepoint {
+                    result = try body(db)
+                    return .commit
+                }
+            } else {
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
             }
             return result!
         }
+    }
+
+    /// Runs `body` in one IMMEDIATE transaction; every `immediateTransaction` it makes on
+    /// `writer` becomes a savepoint of it. One commit — one fsync — for many operations.
+    /// If `body` throws, nothing of it is kept.
+    public static func inOneTransaction<T>(_ writer: any DatabaseWriter, _ body: () throws -> T) throws -> T {
+        try immediateTransaction(writer) { _ in try body() }
     }
 
     private static func configuration(_ settings: Settings) -> Configuration {
