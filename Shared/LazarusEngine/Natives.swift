@@ -71,6 +71,17 @@ public enum Natives {
         return d
     }()
 
+    /// Where `createRealm` installs each native, shorter paths first (constructors before
+    /// their methods): the table index and the name split at dots. Worked out once per
+    /// process, not once per VM.
+    nonisolated(unsafe) static let installOrder: [(index: Int, path: [String])] = {
+        let paths = table.map { $0.name.split(separator: ".").map(String.init) }
+        let order = table.indices.sorted { a, b in
+            paths[a].count != paths[b].count ? paths[a].count < paths[b].count : a < b
+        }
+        return order.map { ($0, paths[$0]) }
+    }()
+
     /// Groups of natives, installed in this order (paths with fewer dots first).
     static var groups: [[NativeEntry]] {
         [coreNatives, hostNatives, builtinNatives]

@@ -85,16 +85,10 @@ extension VM {
         setHidden(global, "Infinity", .number(.infinity), flags: [])
         setHidden(global, "undefined", .undefined, flags: [])
 
-        // Install natives by path, shorter paths first (constructors before their methods).
-        let order = Natives.table.indices.sorted { a, b in
-            let da = Natives.table[a].name.split(separator: ".").count
-            let db = Natives.table[b].name.split(separator: ".").count
-            return da != db ? da < db : a < b
-        }
-        for i in order {
+        for (i, entryPath) in Natives.installOrder {
             let entry = Natives.table[i]
             let fn = makeNativeFunction(index: i)
-            var path = entry.name.split(separator: ".").map(String.init)
+            var path = entryPath
             var holder: ObjectID
             if path[0].hasPrefix("%") {
                 holder = realm[Intrinsic.intrinsics.rawValue]
