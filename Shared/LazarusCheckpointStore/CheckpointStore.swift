@@ -84,12 +84,12 @@ public final class CheckpointStore: Sendable {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT tenant, status, epoch, last_snapshot_seq, last_snapshot_epoch FROM jobs WHERE job_id = ?
             """), arguments: [jobId]) else { return nil }
-        let statusText: String = row["status"]
+        // By position: GRDB looks names up case-insensitively, which costs more than the query.
+        let statusText: String = row[1]
         guard let status = JobStatus(rawValue: statusText) else {
             throw CheckpointStoreError(.corrupt, "job \(jobId): unknown status '\(statusText)'")
         }
-        return JobState(tenant: row["tenant"], status: status, epoch: row["epoch"],
-                        lastSnapshotSeq: row["last_snapshot_seq"], lastSnapshotEpoch: row["last_snapshot_epoch"])
+        return JobState(tenant: row[0], status: status, epoch: row[2], lastSnapshotSeq: row[3], lastSnapshotEpoch: row[4])
     }
 
     func requireJob(_ db: Database, _ jobId: String) throws -> JobRecord {
