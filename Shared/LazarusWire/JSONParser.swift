@@ -128,9 +128,24 @@ public struct JSONParser {
             guard let d = current, isDigit(d) else { throw failure("invalid number") }
             skipDigits()
         }
+        if let integer = smallInteger(start..<index) { return integer }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         guard let value = Double(text) else { throw Failure(offset: start, reason: "invalid number") }
         return value
+    }
+
+    /// An integer of at most 15 digits (every one a `Double` holds exactly, so `Double(text)`
+    /// would give the same value, -0 included) without making a String for it.
+    private func smallInteger(_ range: Range<Int>) -> Double? {
+        let negative = bytes[range.lowerBound] == UInt8(ascii: "-")
+        let digits = (negative ? range.lowerBound + 1 : range.lowerBound)..<range.upperBound
+        guard digits.count <= 15 else { return nil }
+        var magnitude: Int64 = 0
+        for i in digits {
+            guard isDigit(bytes[i]) else { return nil }
+            magnitude = magnitude * 10 + Int64(bytes[i] - UInt8(ascii: "0"))
+        }
+        return negative ? -Double(magnitude) : Double(magnitude)
     }
 
     private func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
@@ -144,7 +159,11 @@ public struct JSONParser {
         // Fast path: a string without escapes (ids, base64 continuations, most text) is its
         // bytes, decoded once. Anything else continues below from where the scan stopped.
         let start = index
-        while let b = current, b != UInt8(ascii: "\""), b != UInt8(ascii: "\\"), b >= 0x20 { index += 1 }
+        index = bytes.withUnsafeBufferPointer { buffer in  // unchecked reads: base64 continuations are long runs
+            var i = start
+            while i < buffer.count, buffer[i] != UInt8(ascii: "\""), buffer[i] != UInt8(ascii: "\\"), buffer[i] >= 0x20 { i += 1 }
+            return i
+        }
         if current == UInt8(ascii: "\"") {
             let text = String(decoding: bytes[start..<index], as: UTF8.self)
             index += 1

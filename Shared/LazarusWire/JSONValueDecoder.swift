@@ -7,13 +7,17 @@ import Foundation
 /// `Data` is read from base64 strings, as `JSONEncoder` writes it.
 struct JSONValueDecoder {
     func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws -> T {
-        try TreeDecoder(value: value, codingPath: []).decodeValue(T.self)
+        try TreeDecoder(value: value, parentPath: [], key: nil).decodeValue(T.self)
     }
 }
 
+/// One value of the tree. Its coding path (wanted only by errors and by containers) is built
+/// when asked for, not for every member read.
 private struct TreeDecoder: Decoder {
     let value: JSONValue
-    let codingPath: [CodingKey]
+    let parentPath: [CodingKey]
+    let key: CodingKey?
+    var codingPath: [CodingKey] { key.map { parentPath + [$0] } ?? parentPath }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
@@ -34,14 +38,27 @@ private struct TreeDecoder: Decoder {
 
     func decodeValue<T: Decodable>(_ type: T.Type) throws -> T {
         if T.self == JSONValue.self { return value as! T }
-        if T.self == Data.self {
-            guard case .string(let text) = value else { throw mismatch(Data.self) }
-            guard let data = Data(base64Encoded: text) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "not valid base64"))
-            }
-            return data as! T
-        }
+        if T.self == String.self { return try string() as! T }
+        if T.self == Data.self { return try data() as! T }
         return try T(from: self)
+    }
+
+    func string() throws -> String {
+        guard case .string(let s) = value else { throw mismatch(String.self) }
+        return s
+    }
+
+    func bool() throws -> Bool {
+        guard case .bool(let b) = value else { throw mismatch(Bool.self) }
+        return b
+    }
+
+    func data() throws -> Data {
+        guard case .string(let text) = value else { throw mismatch(Data.self) }
+        guard let data = Base64.decode(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "not valid base64"))
+        }
+        return data
     }
 
     func number<N>(_ type: N.Type, _ convert: (Double) -> N?) throws -> N {
@@ -51,6 +68,8 @@ private struct TreeDecoder: Decoder {
         }
         return n
     }
+
+    func integer<N: BinaryInteger>(_ type: N.Type) throws -> N { try number(N.self) { N(exactly: $0) } }
 }
 
 private struct KeyedTree<Key: CodingKey>: KeyedDecodingContainerProtocol {
@@ -59,13 +78,26 @@ private struct KeyedTree<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     var allKeys: [Key] { members.compactMap { Key(stringValue: $0.key) } }
 
-    func contains(_ key: Key) -> Bool { members.contains { $0.key == key.stringValue } }
+    func contains(_ key: Key) -> Bool { member(key) != nil }
+
+    private func member(_ key: Key) -> JSONValue? {
+        let name = key.stringValue
+        for member in members where member.key == name { return member.value }
+        return nil
+    }
 
     private func child(_ key: Key) throws -> TreeDecoder {
-        guard let member = members.first(where: { $0.key == key.stringValue }) else {
+        guard let value = member(key) else {
             throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "missing"))
         }
-        return TreeDecoder(value: member.value, codingPath: codingPath + [key])
+        return TreeDecoder(value: value, parentPath: codingPath, key: key)
+    }
+
+    /// The member, or nil when it is absent or null (what `decodeIfPresent` answers nil for).
+    private func presentChild(_ key: Key) -> TreeDecoder? {
+        guard let value = member(key) else { return nil }
+        if case .null = value { return nil }
+        return TreeDecoder(value: value, parentPath: codingPath, key: key)
     }
 
     func decodeNil(forKey key: Key) throws -> Bool {
@@ -73,14 +105,18 @@ private struct KeyedTree<Key: CodingKey>: KeyedDecodingContainerProtocol {
         return false
     }
 
-    func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-        try child(key).decodeValue(T.self)
-    }
+    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try child(key).bool() }
+    func decode(_ type: String.Type, forKey key: Key) throws -> String { try child(key).string() }
+    func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try child(key).number(Double.self) { $0 } }
+    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try child(key).integer(Int.self) }
+    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try child(key).integer(Int64.self) }
+    func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T { try child(key).decodeValue(T.self) }
 
-    func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
-        guard contains(key), try !decodeNil(forKey: key) else { return nil }
-        return try decode(T.self, forKey: key)
-    }
+    func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try presentChild(key)?.bool() }
+    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { try presentChild(key)?.string() }
+    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try presentChild(key)?.integer(Int.self) }
+    func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? { try presentChild(key)?.integer(Int64.self) }
+    func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? { try presentChild(key)?.decodeValue(T.self) }
 
     func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
         try child(key).container(keyedBy: type)
@@ -90,7 +126,7 @@ private struct KeyedTree<Key: CodingKey>: KeyedDecodingContainerProtocol {
         try child(key).unkeyedContainer()
     }
 
-    func superDecoder() throws -> Decoder { TreeDecoder(value: .object(members), codingPath: codingPath) }
+    func superDecoder() throws -> Decoder { TreeDecoder(value: .object(members), parentPath: codingPath, key: nil) }
     func superDecoder(forKey key: Key) throws -> Decoder { try child(key) }
 }
 
@@ -120,7 +156,7 @@ private struct UnkeyedTree: UnkeyedDecodingContainer {
             throw DecodingError.valueNotFound(JSONValue.self, .init(codingPath: codingPath, debugDescription: "array too short"))
         }
         defer { currentIndex += 1 }
-        return TreeDecoder(value: elements[currentIndex], codingPath: codingPath + [IndexKey(currentIndex)])
+        return TreeDecoder(value: elements[currentIndex], parentPath: codingPath, key: IndexKey(currentIndex))
     }
 
     mutating func decodeNil() throws -> Bool {
@@ -129,6 +165,8 @@ private struct UnkeyedTree: UnkeyedDecodingContainer {
         return true
     }
 
+    mutating func decode(_ type: Int.Type) throws -> Int { try next().integer(Int.self) }
+    mutating func decode(_ type: String.Type) throws -> String { try next().string() }
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T { try next().decodeValue(T.self) }
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
         try next().container(keyedBy: type)
@@ -146,28 +184,20 @@ private struct SingleTree: SingleValueDecodingContainer {
         return false
     }
 
-    func decode(_ type: Bool.Type) throws -> Bool {
-        guard case .bool(let b) = decoder.value else { throw decoder.mismatch(Bool.self) }
-        return b
-    }
-
-    func decode(_ type: String.Type) throws -> String {
-        guard case .string(let s) = decoder.value else { throw decoder.mismatch(String.self) }
-        return s
-    }
-
+    func decode(_ type: Bool.Type) throws -> Bool { try decoder.bool() }
+    func decode(_ type: String.Type) throws -> String { try decoder.string() }
     func decode(_ type: Double.Type) throws -> Double { try decoder.number(Double.self) { $0 } }
     func decode(_ type: Float.Type) throws -> Float { try decoder.number(Float.self) { Float($0) } }
-    func decode(_ type: Int.Type) throws -> Int { try decoder.number(Int.self) { Int(exactly: $0) } }
-    func decode(_ type: Int8.Type) throws -> Int8 { try decoder.number(Int8.self) { Int8(exactly: $0) } }
-    func decode(_ type: Int16.Type) throws -> Int16 { try decoder.number(Int16.self) { Int16(exactly: $0) } }
-    func decode(_ type: Int32.Type) throws -> Int32 { try decoder.number(Int32.self) { Int32(exactly: $0) } }
-    func decode(_ type: Int64.Type) throws -> Int64 { try decoder.number(Int64.self) { Int64(exactly: $0) } }
-    func decode(_ type: UInt.Type) throws -> UInt { try decoder.number(UInt.self) { UInt(exactly: $0) } }
-    func decode(_ type: UInt8.Type) throws -> UInt8 { try decoder.number(UInt8.self) { UInt8(exactly: $0) } }
-    func decode(_ type: UInt16.Type) throws -> UInt16 { try decoder.number(UInt16.self) { UInt16(exactly: $0) } }
-    func decode(_ type: UInt32.Type) throws -> UInt32 { try decoder.number(UInt32.self) { UInt32(exactly: $0) } }
-    func decode(_ type: UInt64.Type) throws -> UInt64 { try decoder.number(UInt64.self) { UInt64(exactly: $0) } }
+    func decode(_ type: Int.Type) throws -> Int { try decoder.integer(Int.self) }
+    func decode(_ type: Int8.Type) throws -> Int8 { try decoder.integer(Int8.self) }
+    func decode(_ type: Int16.Type) throws -> Int16 { try decoder.integer(Int16.self) }
+    func decode(_ type: Int32.Type) throws -> Int32 { try decoder.integer(Int32.self) }
+    func decode(_ type: Int64.Type) throws -> Int64 { try decoder.integer(Int64.self) }
+    func decode(_ type: UInt.Type) throws -> UInt { try decoder.integer(UInt.self) }
+    func decode(_ type: UInt8.Type) throws -> UInt8 { try decoder.integer(UInt8.self) }
+    func decode(_ type: UInt16.Type) throws -> UInt16 { try decoder.integer(UInt16.self) }
+    func decode(_ type: UInt32.Type) throws -> UInt32 { try decoder.integer(UInt32.self) }
+    func decode(_ type: UInt64.Type) throws -> UInt64 { try decoder.integer(UInt64.self) }
     func decode<T: Decodable>(_ type: T.Type) throws -> T { try decoder.decodeValue(T.self) }
 }
 

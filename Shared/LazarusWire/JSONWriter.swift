@@ -36,10 +36,22 @@ public enum JSONWriter {
     static func writeNumber(_ n: Double, into out: inout [UInt8]) {
         guard n.isFinite else { out.append(contentsOf: "null".utf8); return }
         if n == n.rounded(), abs(n) < 1e15 {
-            out.append(contentsOf: String(Int64(n)).utf8)
+            writeInteger(Int64(n), into: &out)
         } else {
             out.append(contentsOf: "\(n)".utf8)
         }
+    }
+
+    /// The decimal digits of `n`, as `String(n)` prints them.
+    static func writeInteger(_ n: Int64, into out: inout [UInt8]) {
+        if n < 0 { out.append(UInt8(ascii: "-")) }
+        let start = out.count
+        var rest = n.magnitude
+        repeat {
+            out.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        } while rest > 0
+        out[start...].reverse()
     }
 
     static func writeString(_ s: String, into out: inout [UInt8]) {

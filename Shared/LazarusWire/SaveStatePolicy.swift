@@ -18,7 +18,9 @@ public enum SaveStatePolicy: Sendable, Hashable {
     public static let `default` = SaveStatePolicy.afterWrite
 
     public init?(parsing text: String) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        // Trimming goes through Foundation's CharacterSet, slow next to the rest of decoding a message;
+        // text that starts and ends with ASCII other than space and tab has nothing to trim.
+        let trimmed = Self.hasNothingToTrim(text) ? text : text.trimmingCharacters(in: .whitespaces)
         switch trimmed {
         case "explicit": self = .explicit
         case "afterWrite": self = .afterWrite
@@ -31,6 +33,12 @@ public enum SaveStatePolicy: Sendable, Hashable {
             default: return nil
             }
         }
+    }
+
+    private static func hasNothingToTrim(_ text: String) -> Bool {
+        func isPlain(_ byte: UInt8) -> Bool { byte < 0x80 && byte != UInt8(ascii: " ") && byte != UInt8(ascii: "\t") }
+        guard let first = text.utf8.first, let last = text.utf8.last else { return true }
+        return isPlain(first) && isPlain(last)
     }
 
     /// `everyCalls(5)` or `everyCalls:5` → ("everyCalls", 5).

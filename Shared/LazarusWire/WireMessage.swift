@@ -14,11 +14,10 @@ public enum WireCodec {
     /// Encodes `message` as one JSON object whose first member is `"v"`, the rest in
     /// declaration order (stable, and readable in kcat).
     public static func encode<M: WireMessage>(_ message: M) throws -> [UInt8] {
-        guard case .object(let members) = try JSONValueEncoder().encode(message) else {
-            preconditionFailure("\(M.self) does not encode as a JSON object")
-        }
-        return JSONWriter.write(.object([("v", .number(Double(wireFormatVersion)))] + members))
+        try JSONStreamEncoder.encodeObject(message, leadingMembers: versionMember)
     }
+
+    private static let versionMember: [(key: String, value: JSONValue)] = [("v", .number(Double(wireFormatVersion)))]
 
     /// Decodes `bytes` as `M`. Throws a `WireError` whose message is fit for a dead letter.
     public static func decode<M: WireMessage>(_ type: M.Type, from bytes: [UInt8]) throws(WireError) -> M {
