@@ -20,6 +20,8 @@
 #                                     runs on a fresh stack
 #   LAZARUS_BENCH_POLICIES            throughput policies ("afterWrite explicit always")
 #   LAZARUS_BENCH_ONE_STACK=1         run every throughput round on one stack
+#   LAZARUS_BENCH_BIN_DIR             run these release binaries instead of building
+#                                     (to compare two builds side by side)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 keep=0; [ "${1:-}" = "--keep" ] && keep=1
@@ -36,10 +38,16 @@ for phase in "${phases[@]}"; do
     esac
 done
 
-command -v swift >/dev/null || { echo "bench: swift is not on PATH" >&2; exit 1; }
-echo "bench: swift build -c release --scratch-path $scratch" >&2
-swift build -c release --scratch-path "$scratch" 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Write|Linking|Applying)' >&2
-bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)
+if [ -n "${LAZARUS_BENCH_BIN_DIR:-}" ]; then
+    bin=$LAZARUS_BENCH_BIN_DIR
+    [ -x "$bin/lazarus-bench" ] || { echo "bench: no lazarus-bench in LAZARUS_BENCH_BIN_DIR=$bin" >&2; exit 1; }
+else
+    command -v swift >/dev/null || { echo "bench: swift is not on PATH" >&2; exit 1; }
+    echo "bench: swift build -c release --scratch-path $scratch" >&2
+    swift build -c release --scratch-path "$scratch" 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Write|Linking|Applying)' >&2
+    bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)
+fi
+echo "bench: binaries from $bin" >&2
 
 home=.lazarus-bench/run-$(date -u +%Y%m%dT%H%M%SZ)-$$
 mkdir -p "$home"

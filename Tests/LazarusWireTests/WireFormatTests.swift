@@ -12,7 +12,7 @@ private let awkward = "q\"uote\\ back/slash \u{0}\u{1}\u{8}\u{9}\u{a}\u{c}\u{d}\
 /// Integers around the 1e15 boundary where JSONWriter switches to Swift's shortest form,
 /// fractions, negative zero, extremes, and the non-finite values JSON has no words for.
 private let numbers: [JSONValue] = [0, -0.0, 1, -1, 999_999_999_999_999, -999_999_999_999_999, 1e15, -1e15, 1e16,
-                                    9_007_199_254_740_993, 0.5, -2.25, 0.1, 1e-7, 123.456e30, 1e300, -1e-300,
+                                    9_007_199_254_740_992, 0.5, -2.25, 0.1, 1e-7, 123.456e30, 1e300, -1e-300,
                                     .greatestFiniteMagnitude, .leastNonzeroMagnitude, .nan, .infinity, -.infinity]
     .map { JSONValue.number($0) }
 
