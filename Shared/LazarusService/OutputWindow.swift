@@ -33,25 +33,36 @@ actor OutputWindow {
 
     var inFlight: Int { order.count - head }
 
-    /// Starts sending `stages` for `message`, one stage after the other: a stage is sent
-    /// only once every record of the previous one is acknowledged (e.g. a snapshot before
-    /// the call it describes is routed). Returns once the window has room.
-    func submit(_ message: KafkaMessage, stages: [[KafkaRecord]]) async {
-        while inFlight >= capacity {
+    /// Starts sending the output of a processed batch: each message's `stages` one after the
+    /// other — a stage is sent only once every record of the previous one is acknowledged
+    /// (e.g. a snapshot before the call it describes is routed) — and the same stage of every
+    /// message of the batch in one send. One send, one wait for delivery reports and one
+    /// completion for the whole batch instead of one per message: that bookkeeping cost more
+    /// than the records. Returns once the window has room for the batch (or is empty).
+    func submit(_ batch: [(message: KafkaMessage, stages: [[KafkaRecord]])]) async {
+        guard !batch.isEmpty else { return }
+        while inFlight > 0 && inFlight + batch.count > capacity {
             await withCheckedContinuation { roomWaiters.append($0) }
         }
-        let id = nextId
-        nextId += 1
-        entries[id] = Entry(message: message)
-        order.append(id)
+        let ids = batch.map { entry in
+            let id = nextId
+            nextId += 1
+            entries[id] = Entry(message: entry.message)
+            order.append(id)
+            return id
+        }
         let producer = self.producer
         let logger = self.logger
+        let stageCount = batch.map(\.stages.count).max() ?? 0
         Task {
             var acknowledged = true
-            for records in stages where !records.isEmpty && acknowledged {
-                acknowledged = await Self.sendUntilAcknowledged(records, producer: producer, logger: logger)
+            for stage in 0..<stageCount where acknowledged {
+                let records = batch.flatMap { $0.stages.count > stage ? $0.stages[stage] : [] }
+                if !records.isEmpty {
+                    acknowledged = await Self.sendUntilAcknowledged(records, producer: producer, logger: logger)
+                }
             }
-            self.completed(id, acknowledged: acknowledged)
+            self.completed(ids, acknowledged: acknowledged)
         }
     }
 
@@ -62,8 +73,6 @@ actor OutputWindow {
         }
     }
 
-    /// `acknowledged` is false when the producer closed first: the offset is then not
-    /// stored (nor any later one of the window), so the message is processed again.
     /// Makes `drain` return now, with output still unacknowledged (whose offsets are then
     /// not stored): for a shutdown that ran out of time, e.g. while the broker is away.
     func abandonDrain() {
@@ -72,8 +81,10 @@ actor OutputWindow {
         drainWaiters.removeAll()
     }
 
-    private func completed(_ id: UInt64, acknowledged: Bool = true) {
-        entries[id]?.done = true
+    /// `acknowledged` is false when the producer closed first: the offsets are then not
+    /// stored (nor any later one of the window), so the messages are processed again.
+    private func completed(_ ids: [UInt64], acknowledged: Bool) {
+        for id in ids { entries[id]?.done = true }
         if !acknowledged { producerClosed = true }
         while head < order.count, let entry = entries[order[head]], entry.done {
             if !producerClosed { store(entry.message) }

@@ -70,9 +70,9 @@ public final class PipelineService: Service {
                 case .messages(let batch):
                     switch await outputs(for: batch, queue: queue) {
                     case .outputs(let outputs):
-                        for (message, output) in zip(batch, outputs) {
-                            await window.submit(message, stages: stages(of: output, for: message, deadLetters: deadLetters))
-                        }
+                        await window.submit(zip(batch, outputs).map { message, output in
+                            (message, stages(of: output, for: message, deadLetters: deadLetters))
+                        })
                     case .stopped:
                         break processing
                     case .fatal(let error):
