@@ -43,18 +43,14 @@ struct KeyedStreamWriter<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func superEncoder(forKey key: Key) -> Encoder { StreamEncoder.refusingSuperEncoder(writer) }
 }
 
-struct UnkeyedStreamWriter: UnkeyedEncodingContainer {
-    let writer: JSONStreamWriter
-    let slot: Int
-    let depth: Int
-    var codingPath: [CodingKey] { writer.codingPath(depth: depth) }
-    var count: Int {
-        guard depth < writer.frames.count, writer.frames[depth].slot == slot else { return 0 }
-        return writer.frames[depth].count
-    }
+/// The scalar writes of the unkeyed and the single-value container, which differ only in
+/// how a value begins.
+private protocol ScalarStreamWriting {
+    var writer: JSONStreamWriter { get }
+    func begin()
+}
 
-    private func begin() { writer.beginMember(slot: slot, depth: depth, key: nil) }
-
+extension ScalarStreamWriting {
     mutating func encodeNil() { begin(); writer.writeNull() }
     mutating func encode(_ value: Bool) { begin(); writer.writeBool(value) }
     mutating func encode(_ value: String) { begin(); JSONWriter.writeString(value, into: &writer.bytes) }
@@ -70,6 +66,20 @@ struct UnkeyedStreamWriter: UnkeyedEncodingContainer {
     mutating func encode(_ value: UInt16) { begin(); writer.writeInteger(value) }
     mutating func encode(_ value: UInt32) { begin(); writer.writeInteger(value) }
     mutating func encode(_ value: UInt64) { begin(); writer.writeInteger(value) }
+}
+
+struct UnkeyedStreamWriter: UnkeyedEncodingContainer, ScalarStreamWriting {
+    let writer: JSONStreamWriter
+    let slot: Int
+    let depth: Int
+    var codingPath: [CodingKey] { writer.codingPath(depth: depth) }
+    var count: Int {
+        guard depth < writer.frames.count, writer.frames[depth].slot == slot else { return 0 }
+        return writer.frames[depth].count
+    }
+
+    fileprivate func begin() { writer.beginMember(slot: slot, depth: depth, key: nil) }
+
 
     mutating func encode<T: Encodable>(_ value: T) throws {
         begin()
@@ -89,29 +99,14 @@ struct UnkeyedStreamWriter: UnkeyedEncodingContainer {
     mutating func superEncoder() -> Encoder { StreamEncoder.refusingSuperEncoder(writer) }
 }
 
-struct SingleStreamWriter: SingleValueEncodingContainer {
+struct SingleStreamWriter: SingleValueEncodingContainer, ScalarStreamWriting {
     let writer: JSONStreamWriter
     let slot: Int
     let depth: Int
     var codingPath: [CodingKey] { writer.codingPath(depth: depth) }
 
-    private func begin() { writer.beginSingleValue(slot: slot, depth: depth) }
+    fileprivate func begin() { writer.beginSingleValue(slot: slot, depth: depth) }
 
-    mutating func encodeNil() { begin(); writer.writeNull() }
-    mutating func encode(_ value: Bool) { begin(); writer.writeBool(value) }
-    mutating func encode(_ value: String) { begin(); JSONWriter.writeString(value, into: &writer.bytes) }
-    mutating func encode(_ value: Double) { begin(); JSONWriter.writeNumber(value, into: &writer.bytes) }
-    mutating func encode(_ value: Float) { begin(); JSONWriter.writeNumber(Double(value), into: &writer.bytes) }
-    mutating func encode(_ value: Int) { begin(); writer.writeInteger(value) }
-    mutating func encode(_ value: Int8) { begin(); writer.writeInteger(value) }
-    mutating func encode(_ value: Int16) { begin(); writer.writeInteger(value) }
-    mutating func encode(_ value: Int32) { begin(); writer.writeInteger(value) }
-    mutating func encode(_ value: Int64) { begin(); writer.writeInteger(value) }
-    mutating func encode(_ value: UInt) { begin(); writer.writeInteger(value) }
-    mutating func encode(_ value: UInt8) { begin(); writer.writeInteger(value) }
-    mutating func encode(_ value: UInt16) { begin(); writer.writeInteger(value) }
-    mutating func encode(_ value: UInt32) { begin(); writer.writeInteger(value) }
-    mutating func encode(_ value: UInt64) { begin(); writer.writeInteger(value) }
     mutating func encode<T: Encodable>(_ value: T) throws { try writer.encode(value, slot: slot, depth: depth) }
 }
 
