@@ -193,7 +193,7 @@ final class JSONStreamWriter {
 
     /// As `JSONWriter.writeNumber(Double(n))` writes it, without going through `Double` when it is exact.
     func writeInteger<I: BinaryInteger>(_ n: I) {
-        if let exact = Int64(exactly: n), exact.magnitude < 1_000_000_000_000_000 {
+        if let exact = Int64(exactly: n), Double(exact.magnitude) < JSONWriter.plainIntegerLimit {
             JSONWriter.writeInteger(exact, into: &bytes)
         } else {
             JSONWriter.writeNumber(Double(n), into: &bytes)

@@ -35,12 +35,16 @@ public enum JSONWriter {
     /// Integers print without a fraction; NaN and infinities (not JSON) print as `null`, as JSON.stringify does.
     static func writeNumber(_ n: Double, into out: inout [UInt8]) {
         guard n.isFinite else { out.append(contentsOf: "null".utf8); return }
-        if n == n.rounded(), abs(n) < 1e15 {
+        if n == n.rounded(), abs(n) < plainIntegerLimit {
             writeInteger(Int64(n), into: &out)
         } else {
             out.append(contentsOf: "\(n)".utf8)
         }
     }
+
+    /// Whole numbers below this magnitude print as their digits; from it on, in Swift's
+    /// shortest form (`1e+15`).
+    static let plainIntegerLimit = 1e15
 
     /// The decimal digits of `n`, as `String(n)` prints them.
     static func writeInteger(_ n: Int64, into out: inout [UInt8]) {

@@ -71,3 +71,18 @@ struct MisusingMessage: WireMessage {
 func shapesThatCannotStreamAreRefused(reason: String, message: MisusingMessage) {
     #expect(throws: EncodingError.self, "\(reason)") { try WireCodec.encode(message) }
 }
+
+/// Integer fields print as the tree encoder printed them, through `Double`: below 1e15 as
+/// their digits, from 1e15 on as `Double` describes itself — the writer's shortcut for
+/// integers must stop at the same limit.
+@Test(arguments: [999_999_999_999_999, 1_000_000_000_000_000, 1_000_000_000_000_001, -100_000_000_000_000_000, 123_456_789_012_345_678])
+func integerFieldsPrintAsTheirDouble(_ time: Int64) throws {
+    let text = String(decoding: try WireCodec.encode(JobEvent(jobId: "j", type: .started, time: time)), as: UTF8.self)
+    let number = String(decoding: JSONWriter.write(.number(Double(time))), as: UTF8.self)
+    #expect(text == #"{"v":1,"jobId":"j","type":"started","time":\#(number)}"#)
+}
+
+@Test func anIntegerFieldOfOneE15PrintsAsTheTreeEncoderDid() throws {
+    let text = String(decoding: try WireCodec.encode(JobEvent(jobId: "j", type: .started, time: 1_000_000_000_000_001)), as: UTF8.self)
+    #expect(text == #"{"v":1,"jobId":"j","type":"started","time":1000000000000001.0}"#)
+}
