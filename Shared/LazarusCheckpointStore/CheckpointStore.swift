@@ -8,7 +8,8 @@ import LazarusWire
 /// called within `inOneTransaction`, one savepoint of that transaction.
 ///
 /// The store decides; the service produces. A method that returns a `RunCommand` has
-/// already committed the new epoch, so a crash before the command reaches Kafka at worst
+/// already committed the new epoch (within `inOneTransaction`: once that commits, so the
+/// service produces only after it), so a crash before the command reaches Kafka at worst
 /// leaves a job that `acceptedButNeverStarted()`, `dueTimers(now:)` or
 /// `jobsToRecover(partitions:)` hands out again (see docs/STORES.md).
 public final class CheckpointStore: Sendable {
