@@ -107,7 +107,7 @@ let package = Package(
         .executableTarget(
             name: "lazarus-bench",
             dependencies: [
-                "LazarusKafka", "LazarusWire", "LazarusService", "LazarusEngine",
+                "LazarusKafka", "LazarusWire", "LazarusService", "LazarusEngine", "LazarusCheckpointStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/lazarus-bench"
@@ -130,7 +130,9 @@ let package = Package(
         .testTarget(name: "LazarusSyntaxTests", dependencies: ["LazarusSyntax"], path: "Tests/LazarusSyntaxTests"),
         .testTarget(name: "LazarusEngineTests", dependencies: ["LazarusEngine", "LazarusSyntax"], path: "Tests/LazarusEngineTests"),
         .testTarget(name: "LazarusObjectStoreTests", dependencies: ["LazarusObjectStore", "LazarusWire"], path: "Tests/LazarusObjectStoreTests"),
-        .testTarget(name: "LazarusCheckpointStoreTests", dependencies: ["LazarusCheckpointStore", "LazarusWire"], path: "Tests/LazarusCheckpointStoreTests"),
+        .testTarget(name: "LazarusCheckpointStoreTests", dependencies: ["LazarusCheckpointStore", "LazarusSQLite", "LazarusWire",
+                                                                   .product(name: "GRDB", package: "GRDB.swift")],
+                    path: "Tests/LazarusCheckpointStoreTests"),
         .testTarget(name: "ServiceTests", dependencies: ["LazarusWire", "LazarusKafka", "LazarusService", "LazarusObjectStore", "LazarusCheckpointStore"], path: "Tests/ServiceTests"),
     ],
     swiftLanguageModes: [.v6]

@@ -7,5 +7,5 @@ struct LazarusBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lazarus-bench",
         abstract: "Lazarus benchmarks: each subcommand measures one part and prints its numbers.",
-        subcommands: [KafkaBench.self, EngineBench.self, ServicesBench.self, SnapshotBench.self, WireBench.self])
+        subcommands: [KafkaBench.self, EngineBench.self, ServicesBench.self, SnapshotBench.self, StoreBench.self, WireBench.self])
 }

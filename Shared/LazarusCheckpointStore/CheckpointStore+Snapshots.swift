@@ -14,7 +14,8 @@ extension CheckpointStore {
         if event.continuation.count > options.maxSnapshotBytes {
             return .refused("job \(event.jobId): snapshot at seq \(event.seq) is \(event.continuation.count) bytes; the limit is \(options.maxSnapshotBytes)")
         }
-        return try transaction("saving snapshot \(event.seq) of job \(event.jobId)") { db -> SnapshotOutcome in
+        // Every refusal below returns before the INSERT: no savepoint needed (the hot path).
+        return try transaction("saving snapshot \(event.seq) of job \(event.jobId)", checksBeforeWrites: true) { db -> SnapshotOutcome in
             guard let job = try self.fetchJobState(db, event.jobId) else { return .unknownJob }
             guard job.tenant == event.tenant else {
                 return .refused("job \(event.jobId) belongs to another tenant than '\(event.tenant)'")

@@ -46,9 +46,12 @@ public final class CheckpointStore: Sendable {
     // MARK: - Transactions
 
     /// Runs `body` in one IMMEDIATE transaction (see `SQLiteFile.immediateTransaction`).
-    func transaction<T>(_ what: @autoclosure () -> String, _ body: (Database) throws -> T) throws(CheckpointStoreError) -> T {
+    /// `checksBeforeWrites`: `body` makes every refusal (an outcome or a thrown store error)
+    /// before its first write, so within `inOneTransaction` it needs no savepoint of its own.
+    func transaction<T>(_ what: @autoclosure () -> String, checksBeforeWrites: Bool = false,
+                        _ body: (Database) throws -> T) throws(CheckpointStoreError) -> T {
         do {
-            return try SQLiteFile.immediateTransaction(writer, body)
+            return try SQLiteFile.immediateTransaction(writer, savepointWhenNested: !checksBeforeWrites, body)
         } catch {
             throw CheckpointStoreError.wrap(error, doing: what())
         }
