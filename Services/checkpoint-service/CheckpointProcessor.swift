@@ -178,6 +178,10 @@ struct CheckpointProcessor: BatchMessageProcessor {
         if event.jobId == startup.markerJobId {
             return try replay(partition: Int(message.partition), store)
         }
+        // The snapshot a `checkpointed` event announces is already the store's record of it
+        // (and changes no status): recording the event too cost as much as storing the
+        // snapshot, and under policy `always` added a history row per host call.
+        if event.type == .checkpointed { return Handled([]) }
         let outcome = try store.record(event)
         var run: RunCommand?
         if event.type == .yielded, outcome.disposition == .applied || outcome.disposition == .duplicate {

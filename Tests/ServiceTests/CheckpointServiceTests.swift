@@ -82,6 +82,34 @@ struct CheckpointServiceTests {
         await h.stop()
     }
 
+    // MARK: - Save-state points
+
+    /// Under policy `always` every host call is a save-state point: its snapshot is the
+    /// store's record of it, and its `checkpointed` event (for watchers) adds no history row.
+    @Test func checkpointedEventsAddNoHistoryRowsButTheirSnapshotsAreStored() async throws {
+        let h = try await CheckpointHarness.start("checkpointed")
+        try h.startService()
+        let jobId = "job-checkpointed"
+        try await h.submit(jobId)
+        _ = try await h.waitForRun(jobId, epoch: 1)
+        let store = try h.store()
+        for seq in 1...3 {
+            try await h.probe.send(h.snapshot(jobId, seq: seq, reason: "always", bytes: [UInt8(seq)]), to: LazarusTopics.snapshots)
+            try await h.probe.send(h.event(jobId, .checkpointed, seq: seq, detail: "always"), to: LazarusTopics.jobEvents)
+        }
+        // A `log` after them on the same partition of lazarus.job-events: once it is in the
+        // history, the three `checkpointed` events before it were handled.
+        try await h.probe.send(h.event(jobId, .log, detail: "fence"), to: LazarusTopics.jobEvents)
+        try await waitUntil("the fence log event is in the history") {
+            try store.job(jobId)?.history.contains { $0.type == "log" } == true
+        }
+        try await waitUntil("the three snapshots are stored") { try store.jobRecord(jobId)?.lastSnapshotSeq == 3 }
+        let job = try #require(try store.job(jobId))
+        #expect(!job.history.contains { $0.type == "checkpointed" })
+        #expect(try store.snapshots(jobId: jobId).map(\.seq) == [1, 2, 3])
+        await h.stop()
+    }
+
     // MARK: - Operator actions
 
     @Test func cancelEndsTheJobAndNoRunFollows() async throws {
