@@ -17,9 +17,11 @@ struct ProxyLimits: Sendable {
     var maxProducedMessageBytes = 2 << 20
 }
 
-/// What the proxy does with one host call: a pure function of the call and the time.
+/// What the proxy does with one host call: a function of the call and the time (and, for
+/// whether a policy snapshot gets its `checkpointed` event, of `announcements`).
 struct CallRouter: Sendable {
     var limits = ProxyLimits()
+    var announcements = CheckpointAnnouncements(intervalMillis: CheckpointAnnouncements.defaultIntervalMillis)
 
     /// The outcome for a decoded call.
     enum Decision {
@@ -64,12 +66,14 @@ struct CallRouter: Sendable {
                               "the snapshot at \(call.op) (seq \(call.seq)) would be a \(record.value.count)-byte message; the producer's limit (message.max.bytes) is \(limits.maxProducedMessageBytes)")
             }
             snapshot = record
-            var detail = reason
-            if let label { detail += " \(label)" }
-            if let wakeAt { detail += " wakeAt=\(wakeAt)" }
-            checkpointed = try KafkaRecord(topic: LazarusTopics.jobEvents, message: JobEvent(
-                jobId: call.jobId, tenant: call.tenant, epoch: call.epoch, type: .checkpointed,
-                time: nowMillis, seq: call.seq, detail: detail))
+            if operation.isSaveStatePoint || announcements.shouldAnnounce(jobId: call.jobId, epoch: call.epoch, nowMillis: nowMillis) {
+                var detail = reason
+                if let label { detail += " \(label)" }
+                if let wakeAt { detail += " wakeAt=\(wakeAt)" }
+                checkpointed = try KafkaRecord(topic: LazarusTopics.jobEvents, message: JobEvent(
+                    jobId: call.jobId, tenant: call.tenant, epoch: call.epoch, type: .checkpointed,
+                    time: nowMillis, seq: call.seq, detail: detail))
+            }
         }
 
         var then: [KafkaRecord] = []

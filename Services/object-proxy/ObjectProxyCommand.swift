@@ -5,7 +5,8 @@ import LazarusService
 import Logging
 
 /// `object-proxy`: checks host calls, saves state where the job's policy says so, routes
-/// calls to the object service and replies back to the executors. Stateless.
+/// calls to the object service and replies back to the executors. Keeps no state a restart
+/// would miss.
 /// See docs/OBJECT-SERVICE.md.
 @main
 struct ObjectProxyCommand: AsyncParsableCommand {
@@ -17,8 +18,9 @@ struct ObjectProxyCommand: AsyncParsableCommand {
             checkpoint() is answered here ({status: "saved", label}); yieldScript() and sleep(ms) end with \
             their snapshot (the checkpoint service continues the job); every other call goes to \
             lazarus.object-requests. Invalid calls are dead-lettered and answered with an error reply, so \
-            the script sees an error instead of waiting forever. The proxy keeps no state: any number of \
-            instances share the consumer group lazarus.object-proxy. See docs/OBJECT-SERVICE.md.
+            the script sees an error instead of waiting forever. The proxy keeps no state a restart would \
+            miss (only when it last announced a job's snapshot): any number of instances share the consumer \
+            group lazarus.object-proxy. See docs/OBJECT-SERVICE.md.
             """)
 
     @OptionGroup var service: ServiceOptions
@@ -29,7 +31,15 @@ struct ObjectProxyCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Messages on lazarus.calls larger than this are dead-lettered unread.", valueName: "bytes"))
     var maxCallBytes: Int = ProxyLimits().maxCallMessageBytes
 
+    @Option(help: ArgumentHelp("""
+        A snapshot the policy takes (afterWrite, everyCalls, everyMillis, always) gets a 'checkpointed' job event \
+        only if the job had none in this many ms; 0 announces every one. Snapshots the script asks for \
+        (checkpoint, yieldScript, sleep) are always announced, and no snapshot is ever skipped.
+        """, valueName: "ms"))
+    var checkpointedEveryMs: Int64 = CheckpointAnnouncements.defaultIntervalMillis
+
     func validate() throws {
+        guard checkpointedEveryMs >= 0 else { throw ValidationError("--checkpointed-every-ms must be 0 or more") }
         guard maxContinuationBytes >= 1 else { throw ValidationError("--max-continuation-bytes must be positive") }
         guard maxCallBytes >= 1 else { throw ValidationError("--max-call-bytes must be positive") }
     }
@@ -37,7 +47,8 @@ struct ObjectProxyCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = try service.makeLogger(service: "object-proxy")
         let config = try service.kafkaConfig(service: "object-proxy")
-        logger.info("starting", metadata: ["kafka.brokers": "\(config.brokers)", "max.continuation.bytes": "\(maxContinuationBytes)"])
+        logger.info("starting", metadata: ["kafka.brokers": "\(config.brokers)", "max.continuation.bytes": "\(maxContinuationBytes)",
+                                            "checkpointed.every.ms": "\(checkpointedEveryMs)"])
 
         var limits = ProxyLimits()
         limits.maxContinuationBytes = maxContinuationBytes
@@ -47,7 +58,8 @@ struct ObjectProxyCommand: AsyncParsableCommand {
         let (producerConfig, producedLimit) = MessageSizes.allowingLargeMessages(config, upTo: limits.maxProducedMessageBytes)
         limits.maxProducedMessageBytes = producedLimit
         let producer = try KafkaProducer(config: producerConfig, logger: logger)
-        let processor = ProxyProcessor(router: CallRouter(limits: limits), deadLetters: DeadLetterWriter(producer: producer), logger: logger)
+        let router = CallRouter(limits: limits, announcements: CheckpointAnnouncements(intervalMillis: checkpointedEveryMs))
+        let processor = ProxyProcessor(router: router, deadLetters: DeadLetterWriter(producer: producer), logger: logger)
         let consumerOptions = KafkaConsumerOptions(groupId: "lazarus.object-proxy",
                                                    topics: [LazarusTopics.calls, LazarusTopics.objectReplies])
         let pipeline = PipelineService(

@@ -157,6 +157,34 @@ struct ObjectProxyTests {
         await stack.close()
     }
 
+    /// Every snapshot is written; a policy's snapshots are announced with a `checkpointed`
+    /// event at most once per interval per job and epoch (here an hour, so exactly once),
+    /// the script's own `checkpoint()` every time.
+    @Test func announcesPolicySnapshotsOncePerIntervalAndScriptCheckpointsAlways() async throws {
+        let stack = try await Stack.start("proxy-announce")
+        let proxy = try await stack.start("object-proxy", ["--checkpointed-every-ms", "3600000"])
+        for seq in 1...5 {
+            try await stack.call("an", seq: seq, op: "now", policy: .always, continuation: Self.state)
+        }
+        try await stack.call("an", seq: 6, op: "checkpoint", args: [.string("half-way")], policy: .always, continuation: Self.state)
+        try await stack.call("an", seq: 7, op: "now", policy: .always, continuation: Self.state)
+        // A recovered run (epoch 2) re-issues seq 7: its first policy snapshot is announced again.
+        try await stack.call("an", seq: 7, op: "now", policy: .always, continuation: Self.state, epoch: 2)
+        try await stack.call("an", seq: 8, op: "now", policy: .always, continuation: Self.state, epoch: 2)
+        try await stack.call("an", seq: 9, op: "checkpoint", args: [.string("end")], policy: .always, continuation: Self.state, epoch: 2)
+
+        // The last checkpoint's event follows every earlier event of the job on its partition.
+        try await waitUntil("the last checkpoint is announced") {
+            stack.events("an").contains { $0.type == .checkpointed && $0.seq == 9 }
+        }
+        try await waitUntil("every snapshot is written") { stack.snapshots("an").count == 10 }
+        let announced = stack.events("an").filter { $0.type == .checkpointed }.map { "\($0.epoch ?? 0)/\($0.seq ?? 0)" }
+        #expect(announced == ["1/1", "1/6", "2/7", "2/9"])
+        #expect(stack.requests("an").count == 8, "every call but the checkpoints is routed")
+        await stack.stop(proxy)
+        await stack.close()
+    }
+
     @Test func refusesBadCallsWithAnErrorReplyAndADeadLetter() async throws {
         let stack = try await Stack.start("proxy-bad")
         let proxy = try await stack.start("object-proxy", ["--max-continuation-bytes", "1024", "--max-call-bytes", "65536"])
