@@ -2,8 +2,9 @@
 # The service benchmarks (docs/BENCHMARKS.md, "Services"). Builds release binaries, starts
 # the dev broker and the four services on loopback (infra/up.sh) with their state under
 # .lazarus-bench/, and runs `lazarus-bench services`: host-call round trip, throughput of
-# 64 concurrent writing jobs per save-state policy, then — with a standby executor started
-# beside the first — recovery after kill -9 of the executor running a job.
+# 64 concurrent writing jobs per save-state policy (with each process's CPU ms per call),
+# then — with a standby executor started beside the first — recovery after kill -9 of the
+# executor running a job.
 # Everything it started is stopped on exit, on failure and on Ctrl-C.
 #   infra/bench.sh            run everything; the state directory is removed after success
 #   infra/bench.sh --keep     keep the state directory (logs, SQLite files)
@@ -83,6 +84,26 @@ fresh_stack() {
     load
 }
 
+# CPU seconds (user + system) each process of the stack has used so far: "name seconds" lines.
+stack_cpu() {
+    local pidfile pid ticks
+    ticks=$(getconf CLK_TCK)
+    for pidfile in "$stack"/run/*.pid; do
+        pid=$(cat "$pidfile")
+        [ -r "/proc/$pid/stat" ] || continue
+        # Fields 14 and 15 of /proc/PID/stat (utime, stime), counted after the ")" that ends
+        # the command name, which may itself contain spaces.
+        sed -E 's/^.*\) //' "/proc/$pid/stat" | awk -v n="$(basename "$pidfile" .pid)" -v t="$ticks" '{ print n, ($12 + $13) / t }'
+    done
+}
+
+# "services cpu" line: CPU ms per host call of each process between two stack_cpu outputs.
+cpu_per_call() {  # before-file after-file calls round policy
+    join "$1" "$2" | awk -v c="$3" -v r="$4" -v p="$5" '
+        { ms = ($3 - $2) * 1000 / c; total += ms; parts = parts sprintf(" %s=%.3f", $1, ms) }
+        END { printf "services cpu round=%s policy=%s ms_per_call%s total=%.3f\n", r, p, parts, total }'
+}
+
 # Each policy of each throughput round on a fresh stack: the dev broker (librdkafka's
 # mock) finds a fetch offset by walking the partition's whole log, so on one stack every
 # run is slower than the one before it, round after round and policy after policy
@@ -98,9 +119,13 @@ throughput_rounds() {
             "$bin/lazarus-bench" services --phases throughput "${extra[@]}" --rounds 1 --policies "$p" --writes 10 > "$stack/warm-up.out"
             # (set -e and pipefail: a failing bench fails the script; its one-run summary
             # lines are dropped, the runs are summarized below.)
+            stack_cpu | sort > "$stack/cpu.before"
             "$bin/lazarus-bench" services --phases throughput "${extra[@]}" --rounds 1 --policies "$p" \
                 | sed -u "s/ round=1 / round=$r /" | tee "$stack/throughput.out" \
                 | grep -Ev --line-buffered '^services (throughput policy=|save_state_cost)'
+            stack_cpu | sort > "$stack/cpu.after"
+            calls=$(sed -nE 's/^services throughput round=.* calls=([0-9]+).*/\1/p' "$stack/throughput.out" | head -1)
+            [ -n "$calls" ] && cpu_per_call "$stack/cpu.before" "$stack/cpu.after" "$calls" "$r" "$p" | tee -a "$home/cpu.out"
             while IFS= read -r line; do
                 rates+=("$(sed -E 's/.* policy=([^ ]+) .* calls_per_s=([0-9.]+).*/\1 \2/' <<< "$line")")
             done < <(grep '^services throughput round=.* calls_per_s=' "$stack/throughput.out")
@@ -120,6 +145,39 @@ throughput_rounds() {
             if (("explicit" in med) && ("always" in med))
                 printf "services save_state_cost always_vs_explicit drop_pct=%.1f (explicit %d calls/s, always %d calls/s)\n",
                        (1 - med["always"] / med["explicit"]) * 100, med["explicit"], med["always"]
+        }'
+    [ -s "$home/cpu.out" ] && cpu_medians < "$home/cpu.out"
+}
+
+# Per policy, the median over rounds of each process's CPU ms per call; then what `always`
+# costs beyond `explicit`, process by process (where saving state spends its CPU).
+cpu_medians() {
+    awk '
+        function median(list,   n, a, i, j, t) {
+            n = split(list, a, " ")
+            for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+            return a[int((n + 1) / 2)]
+        }
+        {
+            p = $4; sub(/^policy=/, "", p)
+            if (!(p in seen)) { seen[p] = 1; order[++k] = p }
+            for (f = 6; f <= NF; f++) {
+                split($f, kv, "="); name = kv[1]
+                if (!((p, name) in has)) { has[p, name] = 1; names[p] = names[p] " " name }
+                vals[p, name] = vals[p, name] " " kv[2]
+            }
+        }
+        END {
+            for (i = 1; i <= k; i++) {
+                p = order[i]; line = ""; n = split(names[p], ns, " ")
+                for (j = 1; j <= n; j++) { m[p, ns[j]] = median(vals[p, ns[j]]); line = line sprintf(" %s=%.3f", ns[j], m[p, ns[j]]) }
+                printf "services cpu policy=%s median_ms_per_call%s\n", p, line
+            }
+            if (("explicit" in seen) && ("always" in seen)) {
+                line = ""; n = split(names["always"], ns, " ")
+                for (j = 1; j <= n; j++) line = line sprintf(" %s=%+.3f", ns[j], m["always", ns[j]] - m["explicit", ns[j]])
+                printf "services save_state_cpu always_minus_explicit_ms_per_call%s\n", line
+            }
         }'
 }
 
