@@ -47,7 +47,7 @@ let package = Package(
         .target(
             name: "LazarusService",
             dependencies: [
-                "LazarusKafka", "LazarusWire",
+                "LazarusKafka", "LazarusWire", "LazarusDigest",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -77,7 +77,7 @@ fresh_stack() {
     stack=$home/$1
     mkdir -p "$stack"
     echo "bench: starting the dev broker and the four services (state in $stack)"
-    unset LAZARUS_BROKERS  # the previous stack's, from its env file: up.sh would use it
+    unset LAZARUS_BROKERS LAZARUS_SNAPSHOT_KEY_FILE  # the previous stack's, from its env file: up.sh would use them
     LAZARUS_HOME=$stack LAZARUS_UP_BIN_DIR=$bin infra/up.sh
     # shellcheck source=/dev/null
     source "$stack/env"

@@ -44,6 +44,16 @@ export LAZARUS_BROKERS
 echo "export LAZARUS_BROKERS=$LAZARUS_BROKERS" > "$home/env"
 echo "export PATH=\"$bin:\$PATH\"" >> "$home/env"
 
+# Executors sign the continuations they write with this stack's key and refuse any they
+# did not sign (docs/SNAPSHOT.md, "Authenticated snapshots"). Made once and kept: the
+# snapshots stored under $home must stay resumable. An exported LAZARUS_SNAPSHOT_KEY_FILE wins.
+if [ -z "${LAZARUS_SNAPSHOT_KEY_FILE:-}" ]; then
+    LAZARUS_SNAPSHOT_KEY_FILE=$(cd "$home" && pwd)/snapshot.key
+    [ -s "$LAZARUS_SNAPSHOT_KEY_FILE" ] || (umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$LAZARUS_SNAPSHOT_KEY_FILE")
+fi
+export LAZARUS_SNAPSHOT_KEY_FILE
+echo "export LAZARUS_SNAPSHOT_KEY_FILE=$LAZARUS_SNAPSHOT_KEY_FILE" >> "$home/env"
+
 # Logs are appended across runs: only lines after this mark speak of this run.
 recover_mark=0
 [ -f "$home/logs/checkpoint-service.log" ] && recover_mark=$(wc -l < "$home/logs/checkpoint-service.log")

@@ -46,11 +46,21 @@ struct InspectCommand: AsyncParsableCommand {
         } catch {
             throw CLIError("the script of job \(job) does not compile here (\(error)); was it submitted to another Lazarus version?")
         }
+        // Executors that sign their continuations (LAZARUS_SNAPSHOT_KEY_FILE) append a code
+        // the engine does not read: checked and taken off with the same key.
+        let signer: SnapshotSigner?
+        do {
+            signer = try SnapshotSigner.load(path: nil)
+        } catch {
+            throw CLIError(error.message)
+        }
         let inspection: SnapshotInspection
         do {
-            inspection = try SnapshotInspector.inspect(Array(entry.event.continuation), program: program)
+            let continuation = Array(entry.event.continuation)
+            inspection = try SnapshotInspector.inspect(Array(try signer?.verify(continuation) ?? continuation[...]), program: program)
         } catch {
-            throw CLIError("snapshot seq \(entry.event.seq) of job \(job) cannot be read: \(error)")
+            let hint = signer == nil ? " (if the executors sign their snapshots, set \(SnapshotSigner.keyFileVariable) to their key file)" : ""
+            throw CLIError("snapshot seq \(entry.event.seq) of job \(job) cannot be read: \(error)\(hint)")
         }
         let report = InspectReport(entry: entry, seqs: snapshots.seqs, inspection: inspection)
         print(json ? report.json() : report.text())

@@ -1,5 +1,6 @@
 import Foundation
 import LazarusEngine
+import LazarusService
 
 // MARK: - The one place the executor touches the snapshot format
 
@@ -29,8 +30,35 @@ struct ContinuationError: Error, Sendable, CustomStringConvertible {
     var description: String { message }
 }
 
-/// The codec this build uses: the engine's snapshot format (docs/SNAPSHOT.md).
-let continuationCodec: any ContinuationCodec = EngineContinuationCodec()
+/// The codec this build uses: the engine's snapshot format (docs/SNAPSHOT.md), signed with
+/// the deployment's key when there is one.
+func continuationCodec(signer: SnapshotSigner?) -> any ContinuationCodec {
+    signer.map { SignedContinuationCodec(inner: EngineContinuationCodec(), signer: $0) } ?? EngineContinuationCodec()
+}
+
+/// `inner`'s continuations with an HMAC-SHA256 code appended, checked before `inner` sees
+/// the bytes (`SnapshotSigner`).
+struct SignedContinuationCodec: ContinuationCodec {
+    let inner: any ContinuationCodec
+    let signer: SnapshotSigner
+
+    var name: String { "\(inner.name)+hmac-sha256" }
+
+    func encode(_ vm: VM) throws(ContinuationError) -> Data {
+        Data(signer.sign(Array(try inner.encode(vm))))
+    }
+
+    func decode(_ bytes: Data, program: CompiledProgram, limits: EngineLimits,
+                consoleMode: ConsoleMode) throws(ContinuationError) -> VM {
+        let snapshot: ArraySlice<UInt8>
+        do {
+            snapshot = try signer.verify(Array(bytes))
+        } catch {
+            throw ContinuationError(error.message)
+        }
+        return try inner.decode(Data(snapshot), program: program, limits: limits, consoleMode: consoleMode)
+    }
+}
 
 /// The engine's codec: `VM.encodeSnapshot` / `VM.restore` (docs/ENGINE.md "restore recipe").
 struct EngineContinuationCodec: ContinuationCodec {

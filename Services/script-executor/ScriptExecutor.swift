@@ -33,6 +33,13 @@ struct ScriptExecutor: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The largest script state (continuation) a call may carry, in bytes; a larger one fails the job with 'snapshot-too-large'. Keep it equal to object-proxy's.", valueName: "bytes"))
     var maxContinuationBytes: Int = MessageSizes.maxContinuationBytes
 
+    @Option(help: ArgumentHelp("""
+        A file holding this deployment's snapshot key (≥ 16 bytes; default: the file LAZARUS_SNAPSHOT_KEY_FILE names). \
+        With a key, every continuation is signed (HMAC-SHA256) and one whose signature does not match is refused \
+        before it is decoded. All executors must share the key.
+        """, valueName: "file"))
+    var snapshotKeyFile: String?
+
     func validate() throws {
         guard maxJobs >= 1 else { throw ValidationError("--max-jobs must be at least 1") }
         guard sliceInstructions >= 100 else { throw ValidationError("--slice-instructions must be at least 100") }
@@ -57,10 +64,17 @@ struct ScriptExecutor: AsyncParsableCommand {
             }
         }
 
+        let codec: any ContinuationCodec
+        do {
+            codec = continuationCodec(signer: try SnapshotSigner.load(path: snapshotKeyFile))
+        } catch {
+            throw ValidationError(error.message)
+        }
+
         // Calls carry continuations: up to ~1 MiB of base64 plus the arguments.
         let producer = try KafkaProducer(config: MessageSizes.allowingLargeMessages(config).config, logger: logger)
         let sender = OrderedSender(producer: producer, logger: logger)
-        let runner = JobRunner(configuration: runnerConfiguration, codec: continuationCodec, sender: sender, logger: logger)
+        let runner = JobRunner(configuration: runnerConfiguration, codec: codec, sender: sender, logger: logger)
         runner.start()
         let processor = ExecutorProcessor(runner: runner, sender: sender, instanceId: instanceId, logger: logger)
         let consumerOptions = KafkaConsumerOptions(groupId: Self.groupId, topics: [LazarusTopics.runs, LazarusTopics.callResults])
@@ -70,7 +84,7 @@ struct ScriptExecutor: AsyncParsableCommand {
                                        producer: producer, processor: processor, maxBatch: 16, logger: logger)
         logger.info("script-executor started", metadata: [
             "executor.max_jobs": "\(maxJobs)", "executor.slice_instructions": "\(sliceInstructions)",
-            "executor.call_timeout_s": "\(callTimeout)", "executor.continuations": "\(continuationCodec.name)",
+            "executor.call_timeout_s": "\(callTimeout)", "executor.continuations": "\(codec.name)",
             "executor.governance": "\(governance ?? "built-in defaults")",
         ])
         try await runUntilSignalled([pipeline], logger: logger)

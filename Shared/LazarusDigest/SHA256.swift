@@ -1,8 +1,6 @@
-/// SHA-256 (FIPS 180-4), small and dependency-free: the engine's program hash and the object
-/// journal's request fingerprints, without a crypto package.
-///
-/// Not constant-time and not meant for secrets: both uses only tell whether two byte strings
-/// are the same (a snapshot's program, a replayed call).
+/// SHA-256 (FIPS 180-4), small and dependency-free: the engine's program hash, the object
+/// journal's request fingerprints and (through `HMACSHA256`) snapshot signatures, without a
+/// crypto package. Its rounds branch and index on lengths only, never on the data.
 public struct SHA256: Sendable {
     private var state: [UInt32] = [
         0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a,

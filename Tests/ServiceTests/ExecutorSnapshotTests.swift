@@ -81,6 +81,39 @@ struct ExecutorSnapshotTests {
         await harness.stop()
     }
 
+    @Test("with a snapshot key, continuations are signed and a forged or unsigned one is refused before decoding", .enabled(if: executorHasSnapshotCodec, "needs the snapshot codec"))
+    func signedContinuationsRefuseForgeries() async throws {
+        let directory = try temporaryDirectory("executor-signed-key")
+        let keyFile = directory.appendingPathComponent("snapshot.key")
+        try Data("0123456789abcdef0123456789abcdef\n".utf8).write(to: keyFile)
+        let harness = try await ExecutorHarness.start("signed", arguments: ["--snapshot-key-file", keyFile.path])
+        let script = "function main() { const r = records.create('invoice', {n: 1}); return r.id; }"
+        try await harness.run("job-signed", script, policy: .afterWrite)
+        let create = try await harness.call("job-signed", seq: 1)
+        let signed = try #require(create.continuation)
+
+        // The same state with one byte changed mid-snapshot (its CRC no longer matters: the
+        // signature is checked first), and the genuine engine bytes without their signature.
+        var forged = signed
+        forged[forged.count / 2] ^= 0x01
+        let unsigned = signed.dropLast(32)
+        for (jobId, bytes) in [("job-forged", forged), ("job-unsigned", Data(unsigned))] {
+            try await harness.run(jobId, script, epoch: 2, policy: .afterWrite, snapshot: bytes, snapshotSeq: 1, reason: "recover")
+            let end = try await harness.end(jobId)
+            #expect(end.type == .failed)
+            #expect(end.error?.name == "snapshot-invalid")
+            #expect(end.error?.message.contains("not signed with this deployment's key") == true, "\(end.error?.message ?? "")")
+        }
+
+        // The executor is fine, and the genuine signed snapshot resumes.
+        try await harness.run("job-signed", script, epoch: 2, policy: .afterWrite, snapshot: signed, snapshotSeq: 1, reason: "recover")
+        let again = try await harness.call("job-signed", seq: 1, epoch: 2)
+        try await harness.reply(again, result: .object([("id", .string("r-1"))]))
+        let end = try await harness.end("job-signed")
+        #expect(end.type == .completed && end.result == .string("r-1"))
+        await harness.stop()
+    }
+
     @Test("checkpoint() answers \"resumed\" in a restored VM; yieldScript/sleep let the VM go and continue from their snapshot", .enabled(if: executorHasSnapshotCodec, "needs the snapshot codec"))
     func checkpointYieldAndSleepResume() async throws {
         let harness = try await ExecutorHarness.start("savepoints-resume")
