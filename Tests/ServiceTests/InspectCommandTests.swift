@@ -1,5 +1,6 @@
 import Foundation
 import LazarusKafka
+import LazarusService
 import LazarusWire
 import Testing
 
@@ -91,6 +92,32 @@ struct InspectCommandTests {
         let unknown = try await ServiceProcess.run("lazarus", arguments: ["inspect", "job-does-not-exist"] + brokers, logDirectory: logs)
         #expect(unknown.status != 0)
         #expect(unknown.output.contains("no job job-does-not-exist"), "\(unknown.output)")
+        await stack.shutdown()
+    }
+}
+
+extension InspectCommandTests {
+    /// Executors with a snapshot key append a signature the engine does not read: inspect
+    /// checks and strips it with the same key, and without it says what is missing.
+    @Test func readsSignedSnapshotsWithTheDeploymentKey() async throws {
+        let keyDirectory = try temporaryDirectory("inspect-signed-key")
+        let keyFile = keyDirectory.appendingPathComponent("snapshot.key").path
+        try Data("inspect-test-key-0123456789abcdef".utf8).write(to: URL(fileURLWithPath: keyFile))
+        let stack = try await LazarusStack(label: "inspect-signed", executorEnvironment: [SnapshotSigner.keyFileVariable: keyFile])
+        let job = try await stack.submit(pricingScript, args: .object([("region", .string("eu"))]), policy: .explicit)
+        #expect(try await stack.waitForEnd(of: [job])[job]?.type == .completed)
+        let logs = stack.directory.appendingPathComponent("logs")
+        let brokers = ["--brokers", stack.broker.bootstrapServers]
+
+        let signed = try await ServiceProcess.run("lazarus", arguments: ["inspect", job] + brokers,
+                                                  environment: [SnapshotSigner.keyFileVariable: keyFile], logDirectory: logs)
+        #expect(signed.status == 0, "\(signed.output)")
+        #expect(signed.output.contains("waiting   checkpoint(\"priced b2\")"), "\(signed.output)")
+
+        let withoutKey = try await ServiceProcess.run("lazarus", arguments: ["inspect", job] + brokers,
+                                                      environment: [SnapshotSigner.keyFileVariable: ""], logDirectory: logs)
+        #expect(withoutKey.status != 0)
+        #expect(withoutKey.output.contains("set \(SnapshotSigner.keyFileVariable) to their key file"), "\(withoutKey.output)")
         await stack.shutdown()
     }
 }

@@ -91,11 +91,12 @@ final class ServiceProcess: Sendable {
     /// Runs `name` to its end (a CLI command) and returns its exit status and everything it
     /// printed (stdout and stderr together, also written to a log in `logDirectory`). A
     /// command still running at `timeout` is killed (bounds a hang; nothing asserts on speed).
-    static func run(_ name: String, arguments: [String], logDirectory: URL,
+    static func run(_ name: String, arguments: [String], environment: [String: String] = [:], logDirectory: URL,
                     timeout: Duration = .seconds(120)) async throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = try executable(name)
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardInput = FileHandle.nullDevice
         let pipe = Pipe()
         process.standardOutput = pipe
