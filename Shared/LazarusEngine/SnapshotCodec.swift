@@ -95,10 +95,15 @@ public struct SnapshotHeader: Sendable, Hashable {
 
 extension VM {
     /// The whole VM state as canonical bytes: identical states give identical bytes.
-    /// Does not change the VM. Call it between `run` slices (status ready or awaiting host,
-    /// or after completion/failure), never from inside a native.
+    /// Changes nothing a script can observe (the first call shares storage with the snapshot
+    /// baseline, `SnapshotBaseline.shareStorage`). Call it between `run` slices (status ready
+    /// or awaiting host, or after completion/failure), never from inside a native.
     public func encodeSnapshot(limits: SnapshotLimits = SnapshotLimits()) throws(SnapshotError) -> [UInt8] {
-        try SnapshotEncoder.encode(self, limits: limits)
+        if !sharesBaselineStorage, let baseline = SnapshotBaseline.current {
+            baseline.shareStorage(with: &heap)
+            sharesBaselineStorage = true
+        }
+        return try SnapshotEncoder.encode(self, limits: limits)
     }
 
     /// A new VM continuing exactly where the snapshot's VM stopped. `program` must be the

@@ -93,6 +93,8 @@ struct LoadedUnit {
 /// Not thread-safe; drive it from one task at a time.
 public final class VM {
     @exclusivity(unchecked) public var heap = Heap()
+    /// Whether the heap's baseline cells already use the snapshot baseline's arrays.
+    var sharesBaselineStorage = false
     /// The value stack (registers and operand stacks of all frames), `sp` values in use.
     @exclusivity(unchecked) public internal(set) var stack: UnsafeMutablePointer<Value>
     @exclusivity(unchecked) public internal(set) var stackCapacity: Int

@@ -61,6 +61,39 @@ import Testing
         #expect(Self.finish(original) == expected)
     }
 
+    /// The first snapshot gives the VM's unchanged builtins the baseline's own arrays; a
+    /// builtin changed after that must get its own copy — seen by this VM and its snapshots,
+    /// never by the baseline (shared by every VM of the process) or another VM.
+    @Test func builtinsChangedAfterSharingStorageStayThisVMs() throws {
+        let (program, vm) = try Self.suspended("""
+            checkpoint("before");
+            Math.answer = 42;
+            Array.prototype.last = function () { return this[this.length - 1]; };
+            checkpoint("after");
+            console.log(Math.answer, [1, 2, 3].last());
+            """)
+        let before = try vm.encodeSnapshot()
+        #expect(vm.sharesBaselineStorage)
+        vm.resume(.value(.null))
+        guard case .hostCall = vm.run() else { throw EngineError("expected the second checkpoint") }
+        let after = try vm.encodeSnapshot()
+        #expect(after.count > before.count, "the changed builtins are written: \(before.count) → \(after.count) bytes")
+
+        // The baseline, and so a fresh VM, still has neither.
+        let (_, fresh) = try Self.suspended("checkpoint('x'); console.log(typeof Math.answer, typeof [].last);")
+        fresh.resume(.value(.null))
+        #expect(Self.finish(fresh) == "completed null [\"undefined undefined\"]")
+        // Restored from the second snapshot: both changes are there.
+        let restored = try VM.restore(from: after, program: program)
+        restored.resume(.value(.null))
+        #expect(Self.finish(restored) == "completed null [\"42 3\"]")
+        // Restored from the first, the script makes both changes again on its way.
+        let early = try VM.restore(from: before, program: program)
+        early.resume(.value(.null))
+        #expect(Self.finish(early) == "completed null [\"42 3\"]")
+        #expect(try VM.restore(from: before, program: program).encodeSnapshot() == before)
+    }
+
     @Test func numbersCompareByBits() {
         #expect(!Value.number(0).identical(to: .number(-0.0)))
         #expect(Value.number(.nan).identical(to: .number(.nan)))
