@@ -69,7 +69,7 @@ struct StoreBench: ParsableCommand {
             try store.inOneTransaction {
                 for snapshot in slice {
                     guard case .stored = try store.saveSnapshot(snapshot) else {
-                        throw ValidationError("snapshot \(snapshot.seq) of \(snapshot.jobId) was not stored")
+                        throw BenchError("snapshot \(snapshot.seq) of \(snapshot.jobId) was not stored")
                     }
                 }
             }
@@ -78,7 +78,7 @@ struct StoreBench: ParsableCommand {
         let wall = ContinuousClock.now - startWall
         let cpu = processCPUSeconds() - startCPU
         let count = Double(work.count)
-        return (cpu * 1e6 / count, Double(wall.components.seconds) * 1e6 / count + Double(wall.components.attoseconds) / 1e12 / count)
+        return (cpu * 1e6 / count, wall / .microseconds(1) / count)
     }
 
     private func processCPUSeconds() -> Double {
