@@ -61,7 +61,7 @@ struct StoreBench: ParsableCommand {
             ids.map { SnapshotEvent(jobId: $0, tenant: "bench", epoch: 1, seq: seq, reason: "always", continuation: continuation) }
         }
 
-        let startCPU = processCPUSeconds()
+        let startCPU = cpuSeconds(CLOCK_PROCESS_CPUTIME_ID)
         let startWall = ContinuousClock.now
         var index = 0
         while index < work.count {
@@ -76,14 +76,8 @@ struct StoreBench: ParsableCommand {
             index += batch
         }
         let wall = ContinuousClock.now - startWall
-        let cpu = processCPUSeconds() - startCPU
+        let cpu = cpuSeconds(CLOCK_PROCESS_CPUTIME_ID) - startCPU
         let count = Double(work.count)
         return (cpu * 1e6 / count, wall / .microseconds(1) / count)
-    }
-
-    private func processCPUSeconds() -> Double {
-        var now = timespec()
-        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now)
-        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 }

@@ -57,18 +57,20 @@ struct WireSample {
 private func medianMicros(iterations: Int, runs: Int, _ body: () throws -> Void) throws -> Double {
     var perCall: [Double] = []
     for run in 0...runs {
-        let start = threadCPUSeconds()
+        let start = cpuSeconds(CLOCK_THREAD_CPUTIME_ID)
         for _ in 0..<iterations { try body() }
-        let seconds = threadCPUSeconds() - start
+        let seconds = cpuSeconds(CLOCK_THREAD_CPUTIME_ID) - start
         if run > 0 { perCall.append(seconds * 1e6 / Double(iterations)) }
     }
     perCall.sort()
     return perCall[perCall.count / 2]
 }
 
-private func threadCPUSeconds() -> Double {
+/// CPU seconds used so far by this thread (`CLOCK_THREAD_CPUTIME_ID`) or this process
+/// (`CLOCK_PROCESS_CPUTIME_ID`): time other work on the cores does not count in.
+func cpuSeconds(_ clock: clockid_t) -> Double {
     var now = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
+    clock_gettime(clock, &now)
     return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
 }
 
