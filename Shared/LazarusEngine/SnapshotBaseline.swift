@@ -39,9 +39,9 @@ struct SnapshotBaseline: Sendable {
 
     /// Gives every cell of `heap` that is in the baseline's state the baseline's own arrays
     /// (equal contents, so nothing a script can observe changes). A fresh VM builds its realm
-    /// in arrays of its own, and `unchangedObjects`/`unchangedStrings` then compared ~1,000
-    /// objects and ~2,000 strings element by element at every snapshot — most of the cost of
-    /// encoding a small script's state; shared buffers compare by identity. A cell the script
+    /// in arrays of its own, and `unchangedObjects`/`unchangedStrings` then compared every
+    /// baseline object and string element by element at every snapshot — most of the cost
+    /// of encoding a small script's state; shared buffers compare by identity. A cell the script
     /// changes later gets a copy of its own (copy-on-write), as it would anyway.
     func shareStorage(with heap: inout Heap) {
         let objectCount = min(objects.count, heap.objects.count)
