@@ -27,7 +27,7 @@ extension CheckpointStore {
             }
             try db.cachedStatement(sql: """
                 INSERT INTO snapshots (job_id, seq, epoch, reason, label, wake_at, continuation, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (job_id, seq, epoch) DO NOTHING
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (job_id, epoch, seq) DO NOTHING
                 """).execute(arguments: [event.jobId, event.seq, event.epoch, event.reason, event.label, event.wakeAt,
                                          event.continuation, now])
             guard db.changesCount > 0 else { return .duplicate }
@@ -45,11 +45,14 @@ extension CheckpointStore {
                 timerSet = true
             }
 
+            // Everything older than the K-th newest, except the resume point: one seek for
+            // the K-th newest, then a range of the primary key (mostly one row).
             try db.cachedStatement(sql: """
-                DELETE FROM snapshots WHERE job_id = ?
-                  AND id NOT IN (SELECT id FROM snapshots WHERE job_id = ? ORDER BY id DESC LIMIT ?)
-                  AND NOT (seq = ? AND epoch = ?)
-                """).execute(arguments: [event.jobId, event.jobId, max(1, self.options.snapshotsKept), seq, epoch])
+                DELETE FROM snapshots WHERE job_id = ?1
+                  AND (epoch, seq) < (SELECT epoch, seq FROM snapshots WHERE job_id = ?1
+                                      ORDER BY epoch DESC, seq DESC LIMIT 1 OFFSET ?2)
+                  AND NOT (epoch = ?3 AND seq = ?4)
+                """).execute(arguments: [event.jobId, max(1, self.options.snapshotsKept) - 1, epoch, seq])
             return .stored(pruned: db.changesCount, timerSet: timerSet, jobStatus: job.status)
         }
     }
@@ -64,7 +67,8 @@ extension CheckpointStore {
         }
     }
 
-    /// The kept snapshots of `jobId`, oldest first, without their bytes.
+    /// The kept snapshots of `jobId`, oldest first (by epoch, then seq: arrival order),
+    /// without their bytes.
     public func snapshots(jobId: String) throws(CheckpointStoreError) -> [SnapshotInfo] {
         try read("listing snapshots of job \(jobId)") { db in try self.snapshotInfos(db, jobId: jobId) }
     }
@@ -72,7 +76,7 @@ extension CheckpointStore {
     func snapshotInfos(_ db: Database, jobId: String) throws -> [SnapshotInfo] {
         try Row.fetchAll(db, sql: """
             SELECT job_id, seq, epoch, reason, label, wake_at, length(continuation) AS size, created_at
-            FROM snapshots WHERE job_id = ? ORDER BY id
+            FROM snapshots WHERE job_id = ? ORDER BY epoch, seq
             """, arguments: [jobId]).map(Self.snapshotInfo(from:))
     }
 
