@@ -24,7 +24,12 @@ struct StatusCommand: AsyncParsableCommand {
         print("status    \(summary.status.rawValue)")
         print("epoch     \(summary.epoch ?? 0)   calls \(summary.lastSeq ?? 0)   resumptions \(summary.resumptions)")
         if let checkpoint = summary.lastCheckpoint {
-            print("snapshot  seq \(checkpoint.seq)" + (checkpoint.detail.map { " (\($0))" } ?? ""))
+            var line = "snapshot  seq \(checkpoint.seq)" + (checkpoint.detail.map { " (\($0))" } ?? "")
+            if checkpoint.seq < summary.lastSeq ?? 0 {
+                // The proxy announces a policy's snapshots at most once a second per job.
+                line += ", the newest announced (later ones may be stored: `lazarus inspect \(summary.jobId)`)"
+            }
+            print(line)
         }
         if let result = summary.result { print("result    \(Format.json(result))") }
         if let error = summary.error {

@@ -283,13 +283,13 @@ final class JobRunner: @unchecked Sendable {
         switch result {
         case .completed(let value):
             logger.info("job completed", metadata: metadata(job))
-            emit(job, .completed, result: JSONValue(value))
+            emit(job, .completed, seq: job.vm.hostCallSeq, result: JSONValue(value))
             finish(job)
         case .failed(let error):
             var meta = metadata(job)
             meta["error"] = "\(error.name): \(error.message)"
             logger.info("job failed", metadata: meta)
-            emit(job, .failed, error: error.jobFailure)
+            emit(job, .failed, seq: job.vm.hostCallSeq, error: error.jobFailure)
             finish(job)
         case .hostCall(let call):
             job.instructionsSinceSuspension = 0

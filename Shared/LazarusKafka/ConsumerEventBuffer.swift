@@ -110,6 +110,26 @@ final class ConsumerEventBuffer: @unchecked Sendable {
         }
     }
 
+    /// The next event; if it is a message, together with the messages right behind it
+    /// (at most `maxMessages` in all). `nil` once finished.
+    func nextBatch(maxMessages: Int) async -> KafkaConsumerBatch? {
+        guard let first = await next() else { return nil }
+        guard case .message(let message) = first else { return .control(first) }
+        return .messages(takeMessages(after: message, upTo: maxMessages))
+    }
+
+    /// `first` and the messages waiting right behind it, at most `limit` in all.
+    private func takeMessages(after first: KafkaMessage, upTo limit: Int) -> [KafkaMessage] {
+        var batch = [first]
+        condition.lock()
+        defer { condition.unlock() }
+        while batch.count < limit, head < events.count, case .message(let next) = events[head] {
+            batch.append(next)
+            _ = popLocked()
+        }
+        return batch
+    }
+
     private func popLocked() -> KafkaConsumerEvent? {
         guard head < events.count else { return nil }
         let event = events[head]

@@ -29,6 +29,18 @@ public final class KafkaConsumer: Sendable {
     /// sequence ends after ``close()``.
     public var events: KafkaConsumerEvents { KafkaConsumerEvents(buffer: core.buffer) }
 
+    /// The next non-message event, or the messages already waiting at the head of the
+    /// buffer (at most `maxMessages`, at least one); waits while there is none. `nil` once
+    /// the consumer is closed. An alternative to ``events`` that hands a busy reader
+    /// everything waiting at once, with one wake-up instead of one per message. One task
+    /// at a time reads, by either means.
+    public func nextBatch(maxMessages: Int) async -> KafkaConsumerBatch? {
+        await core.buffer.nextBatch(maxMessages: maxMessages)
+    }
+
+    /// Whether the consumer has left the group and its events have ended.
+    public var isClosed: Bool { core.isClosed.load(ordering: .acquiring) }
+
     /// Marks `message` as processed: its offset + 1 is committed with the next commit.
     /// - Throws: ``KafkaError`` `.notAssigned` if its partition was revoked meanwhile (the
     ///   new owner will process it again), `.closed` after close.
@@ -76,7 +88,7 @@ final class ConsumerCore: @unchecked Sendable {
     let context: ConsumerContext
     private let opaque: UnsafeMutableRawPointer
     private let closeRequested = Atomic<Bool>(false)
-    private let isClosed = Atomic<Bool>(false)
+    let isClosed = Atomic<Bool>(false)
 
     init(config: KafkaConfig, options: KafkaConsumerOptions, logger: Logger) throws(KafkaError) {
         guard !options.topics.isEmpty else { throw KafkaError(.invalidConfig, "a consumer needs at least one topic") }

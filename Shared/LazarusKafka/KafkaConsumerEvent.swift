@@ -11,3 +11,11 @@ public enum KafkaConsumerEvent: Sendable, Hashable {
     /// informative (librdkafka reconnects by itself).
     case error(KafkaError)
 }
+
+/// What `KafkaConsumer.nextBatch(maxMessages:)` returns.
+public enum KafkaConsumerBatch: Sendable {
+    /// Consecutive messages, in order: every one already waiting, up to the maximum asked for.
+    case messages([KafkaMessage])
+    /// Any other event (never `.message`).
+    case control(KafkaConsumerEvent)
+}

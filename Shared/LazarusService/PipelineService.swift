@@ -54,21 +54,14 @@ public final class PipelineService: Service {
         let consumer = try KafkaConsumer(config: config, options: consumerOptions, logger: logger)
         let window = OutputWindow(producer: producer, consumer: consumer, capacity: windowCapacity, logger: logger)
         let deadLetters = DeadLetterWriter(producer: producer)
-        let queue = BatchingEventQueue(capacity: max(2 * maxBatch, 64))
         logger.info("consuming", metadata: ["kafka.topics": "\(consumerOptions.topics.joined(separator: ","))",
                                             "kafka.group": "\(consumerOptions.groupId)"])
-        // The reader moves events from the consumer into `queue`, where the processing loop
-        // can see everything already waiting.
-        let reader = Task {
-            for await event in consumer.events { await queue.push(event) }
-            await queue.finish()
-        }
         var fatal: FatalProcessingError?
         await withGracefulShutdownHandler {
-            processing: while let item = await queue.take(maxMessages: maxBatch) {
+            processing: while let item = await consumer.nextBatch(maxMessages: maxBatch) {
                 switch item {
                 case .messages(let batch):
-                    switch await outputs(for: batch, queue: queue) {
+                    switch await outputs(for: batch, consumer: consumer) {
                     case .outputs(let outputs):
                         await window.submit(zip(batch, outputs).map { message, output in
                             (message, stages(of: output, for: message, deadLetters: deadLetters))
@@ -96,7 +89,6 @@ public final class PipelineService: Service {
         } onGracefulShutdown: {
             Task { await consumer.close() }
         }
-        await queue.finish()
         // A shutdown that runs out of time (the service group cancels us) stops waiting
         // for output the broker will not take; those offsets stay unstored.
         await withTaskCancellationHandler {
@@ -105,7 +97,6 @@ public final class PipelineService: Service {
             Task { await window.abandonDrain() }
         }
         await consumer.close()
-        reader.cancel()
         if let fatal {
             logger.critical("stopping: \(fatal.reason)")
             throw fatal
@@ -121,7 +112,7 @@ public final class PipelineService: Service {
 
     /// The processor's outputs for `batch`; retries anything but a fatal error until it
     /// works, or until the service shuts down (then the batch stays unprocessed).
-    private func outputs(for batch: [KafkaMessage], queue: BatchingEventQueue) async -> BatchResult {
+    private func outputs(for batch: [KafkaMessage], consumer: KafkaConsumer) async -> BatchResult {
         var backoff = Backoff()
         while true {
             do {
@@ -133,8 +124,7 @@ public final class PipelineService: Service {
             } catch let error as FatalProcessingError {
                 return .fatal(error)
             } catch {
-                let finished = await queue.isFinished
-                if finished || Task.isShuttingDownGracefully || Task.isCancelled { return .stopped }
+                if consumer.isClosed || Task.isShuttingDownGracefully || Task.isCancelled { return .stopped }
                 logger.warning("processing failed; retrying", metadata: [
                     "kafka.offset": "\(batch[0].topic)/\(batch[0].partition)/\(batch[0].offset)",
                     "batch.size": "\(batch.count)", "error": "\(error)",
@@ -158,106 +148,3 @@ public final class PipelineService: Service {
     }
 }
 
-/// Consumer events between the reader task and the processing loop, so that the loop can
-/// take every message already waiting as one batch. Holds at most `capacity` messages (the
-/// reader waits for room); control events are always taken. One reader, one taker.
-actor BatchingEventQueue {
-    enum Item {
-        case messages([KafkaMessage])
-        case control(KafkaConsumerEvent)
-    }
-
-    private let capacity: Int
-    private var events: [KafkaConsumerEvent] = []
-    private var head = 0
-    private var messageCount = 0
-    private var finished = false
-    private var taker: CheckedContinuation<Void, Never>?
-    private var pusher: CheckedContinuation<Void, Never>?
-
-    init(capacity: Int) {
-        self.capacity = max(1, capacity)
-    }
-
-    var isFinished: Bool { finished }
-
-    func push(_ event: KafkaConsumerEvent) async {
-        if case .message = event {
-            while messageCount >= capacity && !finished {
-                await withCheckedContinuation { pusher = $0 }
-            }
-        }
-        guard !finished else { return }
-        if case .revoked(let partitions) = event {
-            // Their messages would be processed for nothing: the offsets can no longer be
-            // stored, and the new owner processes them again.
-            let revoked = Set(partitions)
-            events.removeFirst(head)
-            head = 0
-            events.removeAll { event in
-                if case .message(let m) = event, revoked.contains(m.topicPartition) {
-                    messageCount -= 1
-                    return true
-                }
-                return false
-            }
-        }
-        events.append(event)
-        if case .message = event { messageCount += 1 }
-        wakeTaker()
-    }
-
-    /// The next control event, or the run of messages at the head of the queue (at most
-    /// `maxMessages`); waits while the queue is empty. `nil` once finished.
-    func take(maxMessages: Int) async -> Item? {
-        while head == events.count && !finished {
-            await withCheckedContinuation { taker = $0 }
-        }
-        guard !finished else { return nil }
-        let first = events[head]
-        head += 1
-        guard case .message(let message) = first else {
-            compact()
-            return .control(first)
-        }
-        var batch = [message]
-        while batch.count < maxMessages, head < events.count, case .message(let next) = events[head] {
-            batch.append(next)
-            head += 1
-        }
-        messageCount -= batch.count
-        compact()
-        let waiting = pusher
-        pusher = nil
-        waiting?.resume()
-        return .messages(batch)
-    }
-
-    /// Ends the queue: buffered events are dropped, the taker gets `nil`, a waiting pusher returns.
-    func finish() {
-        finished = true
-        events.removeAll()
-        head = 0
-        messageCount = 0
-        wakeTaker()
-        let waiting = pusher
-        pusher = nil
-        waiting?.resume()
-    }
-
-    private func wakeTaker() {
-        let waiting = taker
-        taker = nil
-        waiting?.resume()
-    }
-
-    private func compact() {
-        if head == events.count {
-            events.removeAll(keepingCapacity: true)
-            head = 0
-        } else if head > 1024 {
-            events.removeFirst(head)
-            head = 0
-        }
-    }
-}

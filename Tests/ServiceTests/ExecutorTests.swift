@@ -47,6 +47,7 @@ struct ExecutorTests {
         let end = try await harness.end("job-basic")
         #expect(end.type == .completed)
         #expect(end.epoch == 1)
+        #expect(end.seq == 3, "the end event counts the script's host calls")
         #expect(end.result == .object([("greeting", .string("hi ann")), ("t", .number(1234)), ("id", .string("r-7"))]))
         #expect(harness.calls("job-basic").count == 3)
 
@@ -106,6 +107,7 @@ struct ExecutorTests {
         let uncaught = try await harness.end("job-uncaught-host-error")
         #expect(uncaught.error?.name == "VersionConflictError")
         #expect(uncaught.error?.message == "record changed")
+        #expect(uncaught.seq == 1, "a failed job's event counts its host calls too")
 
         try await waitUntil("the garbage run command is dead-lettered") { !harness.probe.deadLetters().isEmpty }
         #expect(harness.probe.deadLetters().first?.sourceTopic == LazarusTopics.runs)
