@@ -17,7 +17,7 @@ struct FaultTests {
         try await failing.send(topic: topic, value: Array("warm-up".utf8))
         try await broker.command("down all")
         do {
-            try await withDeadline("send with a 1.5 s message timeout", .seconds(30)) {
+            _ = try await withDeadline("send with a 1.5 s message timeout", .seconds(30)) {
                 try await failing.send(topic: topic, value: Array("lost".utf8))
             }
             Issue.record("a send with every broker down must fail")

@@ -135,12 +135,14 @@ struct ExecutorSnapshotTests {
         _ = try await harness.event("job-points", .yielded)
         #expect(!harness.calls("job-points").contains { $0.epoch == 2 && $0.seq == 1 })
         // The checkpoint service re-queues the yield: epoch 3 from the yield's snapshot.
-        try await harness.run("job-points", script, epoch: 3, snapshot: try #require(yield.continuation), snapshotSeq: 2, reason: "yield")
+        let yieldSnapshot = try #require(yield.continuation, "a yield is a save point: its call carries the state")
+        try await harness.run("job-points", script, epoch: 3, snapshot: yieldSnapshot, snapshotSeq: 2, reason: "yield")
         let sleep = try await harness.call("job-points", seq: 3, epoch: 3)
         #expect(sleep.op == "sleep" && sleep.args == [.number(5)])
         _ = try await harness.event("job-points", .sleeping)
         // The timer fires: epoch 4 from the sleep's snapshot.
-        try await harness.run("job-points", script, epoch: 4, snapshot: try #require(sleep.continuation), snapshotSeq: 3, reason: "timer")
+        let sleepSnapshot = try #require(sleep.continuation, "a sleep is a save point: its call carries the state")
+        try await harness.run("job-points", script, epoch: 4, snapshot: sleepSnapshot, snapshotSeq: 3, reason: "timer")
         let end = try await harness.end("job-points")
         #expect(end.epoch == 4)
         #expect(end.result == .object([("status", .string("resumed")), ("label", .string("one"))]))
