@@ -64,7 +64,7 @@ extension CheckpointStore {
                 """)
         }
         // Snapshots are written once per host call under `always`: two b-trees instead of
-        // three plus `sqlite_sequence` made saving one 25 % cheaper (docs/BENCHMARKS.md).
+        // three plus `sqlite_sequence` made saving one a fifth cheaper (docs/STORES.md).
         // Within a job, (epoch, seq) is arrival order for every stored snapshot — older
         // epochs are refused, seqs only grow within an epoch — so it replaces `id`.
         migrator.registerMigration("v2: snapshots keyed by (job, epoch, seq)") { db in
