@@ -13,14 +13,17 @@ struct JobSnapshots {
     }
 
     let jobId: String
-    /// Oldest first (the order they were written in; a job's messages share a partition).
+    /// Oldest first (the order they were written in: one partition, by offset).
     let entries: [Entry]
     let submission: JobSubmission?
 
-    /// Reads both topics once. Messages that do not decode are skipped (the services
+    /// Reads the job's partition of `lazarus.snapshots` (the proxy keys snapshots by job
+    /// id) and all of `lazarus.jobs` (a submission may come from any producer, kcat's
+    /// partitioner included). Messages that do not decode are skipped (the services
     /// dead-letter them).
     static func read(_ jobId: String, session: KafkaSession) async throws -> JobSnapshots {
-        let messages = try await session.reader.readAll(topics: [LazarusTopics.snapshots, LazarusTopics.jobs])
+        let messages = try await session.readJobPartition(of: LazarusTopics.snapshots, jobId)
+            + session.reader.readAll(topics: [LazarusTopics.jobs])
         var entries: [Entry] = []
         var submission: JobSubmission?
         for message in messages {
@@ -31,8 +34,7 @@ struct JobSnapshots {
                 submission = job
             }
         }
-        entries.sort { ($0.partition, $0.offset) < ($1.partition, $1.offset) }
-        if Set(entries.map(\.partition)).count > 1 { entries.sort { $0.time < $1.time } }
+        entries.sort { $0.offset < $1.offset }
         return JobSnapshots(jobId: jobId, entries: entries, submission: submission)
     }
 

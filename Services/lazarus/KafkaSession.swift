@@ -43,9 +43,18 @@ struct KafkaSession {
         event.jobId.hasPrefix("checkpoint-service-startup-")
     }
 
-    /// The events of one job (read from its partition only).
+    /// The events of one job, read from its partition only: every service keys them by
+    /// job id with Kafka's default partitioner (`JobPartitioner`), so a long history of
+    /// other jobs costs nothing.
     func events(of jobId: String) async throws -> [JobEvent] {
-        try await allJobEvents().filter { $0.jobId == jobId }
+        try await readJobPartition(of: LazarusTopics.jobEvents, jobId)
+            .compactMap { try? WireCodec.decode(JobEvent.self, from: $0.value) }
+            .filter { $0.jobId == jobId }
+    }
+
+    /// The messages of `topic`'s partition that `jobId` is keyed to.
+    func readJobPartition(of topic: String, _ jobId: String) async throws -> [KafkaMessage] {
+        try await reader.readAll(topic: topic) { JobPartitioner.partition(for: jobId, partitionCount: $0) }
     }
 
     /// Where the next job event will land, per partition — taken before a request is sent

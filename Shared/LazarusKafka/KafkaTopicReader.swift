@@ -26,7 +26,23 @@ public final class KafkaTopicReader: Sendable {
     /// Every message of `topics` from the oldest kept up to the end as of this call, in
     /// partition order (messages of one partition in offset order).
     public func readAll(topics: [String], timeoutMs: Int = 15_000) async throws(KafkaError) -> [KafkaMessage] {
-        let partitions = try await partitions(of: topics, timeoutMs: timeoutMs)
+        try await readAll(try await partitions(of: topics, timeoutMs: timeoutMs), timeoutMs: timeoutMs)
+    }
+
+    /// Every message of one partition of `topic` — the one `choose` picks given the
+    /// topic's partition count (e.g. the partition a key hashes to) — from the oldest kept
+    /// up to the end as of this call, in offset order.
+    public func readAll(topic: String, partition choose: (_ partitionCount: Int) -> Int,
+                        timeoutMs: Int = 15_000) async throws(KafkaError) -> [KafkaMessage] {
+        let all = try await partitions(of: [topic], timeoutMs: timeoutMs)
+        let chosen = choose(all.count)
+        guard all.indices.contains(chosen) else {
+            throw KafkaError(.invalidArgument, "topic \(topic) has no partition \(chosen) (it has \(all.count))")
+        }
+        return try await readAll([all[chosen]], timeoutMs: timeoutMs)
+    }
+
+    private func readAll(_ partitions: [TopicPartition], timeoutMs: Int) async throws(KafkaError) -> [KafkaMessage] {
         let config = self.config
         return try await DedicatedThread.run(name: "kafka-read-all") { () throws(KafkaError) in
             let handle = try ReaderHandle(config: config)

@@ -25,6 +25,27 @@ struct TopicReaderTests {
         await producer.close()
     }
 
+    @Test func readAllOfOnePartitionReadsOnlyThatOne() async throws {
+        let broker = try await BrokerFixture.shared()
+        let topic = uniqueName("reader-one")
+        try await broker.command("topic \(topic) 3")
+        let config = KafkaConfig(brokers: broker.bootstrapServers)
+        let producer = try KafkaProducer(config: config)
+        let sent = (0..<12).map { KafkaRecord(topic: topic, partition: Int32($0 % 3), value: Array("v\($0)".utf8)) }
+        for result in try await producer.sendBatch(sent) { _ = try result.get() }
+
+        let reader = KafkaTopicReader(config: config)
+        var counts: [Int] = []
+        let read = try await reader.readAll(topic: topic) { count in
+            counts.append(count)
+            return 1
+        }
+        #expect(counts == [3], "the chooser is told the partition count once")
+        #expect(read.map { String(decoding: $0.value, as: UTF8.self) } == ["v1", "v4", "v7", "v10"], "partition 1 only, in offset order")
+        await #expect(throws: KafkaError.self) { try await reader.readAll(topic: topic) { _ in 3 } }
+        await producer.close()
+    }
+
     @Test func readAllOfAnEmptyTopicIsEmpty() async throws {
         let broker = try await BrokerFixture.shared()
         let topic = uniqueName("reader-empty")
