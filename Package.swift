@@ -133,7 +133,9 @@ let package = Package(
         .testTarget(name: "LazarusCheckpointStoreTests", dependencies: ["LazarusCheckpointStore", "LazarusSQLite", "LazarusWire",
                                                                    .product(name: "GRDB", package: "GRDB.swift")],
                     path: "Tests/LazarusCheckpointStoreTests"),
-        .testTarget(name: "ServiceTests", dependencies: ["LazarusWire", "LazarusKafka", "LazarusService", "LazarusObjectStore", "LazarusCheckpointStore"], path: "Tests/ServiceTests"),
+        .testTarget(name: "ServiceTests", dependencies: ["LazarusWire", "LazarusKafka", "LazarusService", "LazarusObjectStore", "LazarusCheckpointStore",
+                                                    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+                    path: "Tests/ServiceTests"),
     ],
     swiftLanguageModes: [.v6]
 )

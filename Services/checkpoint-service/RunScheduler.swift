@@ -109,31 +109,17 @@ final class RunScheduler: Service {
     }
 
     /// Produces `records` until the broker acknowledged all; false if the producer closed
-    /// or the service is stopping first.
+    /// or the service is stopping first. The store bounds what goes into a run command, so
+    /// a record over the producer's limit is only logged.
     private func send(_ records: [KafkaRecord], what: String) async throws -> Bool {
-        var pending = records
-        var delayMs = 50
-        while !pending.isEmpty {
+        var log = logger
+        log[metadataKey: "what"] = "\(what)"
+        guard let unsendable = await producer.sendUntilAcknowledged(records, logger: log) else {
             try Task.checkCancellation()
-            let results: [Result<KafkaDeliveryReport, KafkaError>]
-            do {
-                results = try await producer.sendBatch(pending)
-            } catch {
-                if error.code == .closed { return false }
-                results = pending.map { _ in .failure(error) }
-            }
-            var failed: [KafkaRecord] = []
-            for (record, result) in zip(pending, results) {
-                guard case .failure(let error) = result else { continue }
-                if error.code == .closed { return false }
-                failed.append(record)
-                logger.warning("send failed; retrying", metadata: ["what": "\(what)", "error": "\(error)"])
-            }
-            pending = failed
-            if !pending.isEmpty {
-                try await Task.sleep(for: .milliseconds(delayMs))
-                delayMs = min(delayMs * 2, 5_000)
-            }
+            return false
+        }
+        for lost in unsendable {
+            log.error("record can never be sent; dropped", metadata: ["kafka.topic": "\(records[lost.index].topic)", "error": "\(lost.error)"])
         }
         return true
     }

@@ -1,4 +1,5 @@
 import LazarusKafka
+import LazarusService
 import Logging
 import Synchronization
 
@@ -7,7 +8,8 @@ import Synchronization
 ///
 /// Records are handed to the producer in submission order (one sender task, batches
 /// drained in order), so one job's records keep their order on the wire. A batch is sent
-/// again with backoff until the broker acknowledges it; then its completions run.
+/// again with backoff until the broker acknowledges it (`sendUntilAcknowledged`); then its
+/// completions run.
 final class OrderedSender: Sendable {
     private struct Item {
         var records: [KafkaRecord]
@@ -35,7 +37,13 @@ final class OrderedSender: Sendable {
                         return items
                     }
                     if items.isEmpty { break }
-                    await Self.sendUntilAcknowledged(items.flatMap(\.records), producer: producer, logger: logger)
+                    let records = items.flatMap(\.records)
+                    for lost in await producer.sendUntilAcknowledged(records, logger: logger) ?? [] {
+                        // The runner bounds what it sends; this is the last line of defence.
+                        logger.error("output can never be sent; dropped", metadata: [
+                            "kafka.topic": "\(records[lost.index].topic)", "job.id": "\(records[lost.index].key.map { String(decoding: $0, as: UTF8.self) } ?? "")",
+                            "error": "\(lost.error)"])
+                    }
                     for item in items { item.completion?() }
                 }
             }
@@ -60,34 +68,5 @@ final class OrderedSender: Sendable {
     func close() async {
         wake.finish()
         await loop.value
-    }
-
-    /// Never gives up on output not yet handed on: failed records are sent again with
-    /// backoff (50 ms doubling to 5 s) until the broker takes them or the producer is closed.
-    static func sendUntilAcknowledged(_ records: [KafkaRecord], producer: KafkaProducer, logger: Logger) async {
-        var pendingRecords = records
-        var delayMs = 50
-        while !pendingRecords.isEmpty {
-            let results: [Result<KafkaDeliveryReport, KafkaError>]
-            do {
-                results = try await producer.sendBatch(pendingRecords)
-            } catch {
-                if error.code == .closed { return }
-                results = pendingRecords.map { _ in .failure(error) }
-            }
-            var failed: [KafkaRecord] = []
-            for (record, result) in zip(pendingRecords, results) {
-                if case .failure(let error) = result {
-                    if error.code == .closed { return }
-                    logger.warning("send failed; retrying", metadata: ["kafka.topic": "\(record.topic)", "error": "\(error)"])
-                    failed.append(record)
-                }
-            }
-            pendingRecords = failed
-            if !pendingRecords.isEmpty {
-                try? await Task.sleep(for: .milliseconds(delayMs))
-                delayMs = min(delayMs * 2, 5_000)
-            }
-        }
     }
 }

@@ -5,6 +5,10 @@ import Logging
 /// is acknowledged — in consumption order per partition, so a stored offset never skips
 /// a message whose output is still in flight. At most `capacity` messages are in flight;
 /// `submit` waits for room (backpressure instead of unbounded piles).
+///
+/// Output the producer can never send (a record over its `message.max.bytes`) is not
+/// retried: the message that produced it is dead-lettered instead, with that reason, and
+/// its later stages are dropped — retrying would hold up its partition's offsets forever.
 actor OutputWindow {
     private struct Entry {
         let message: KafkaMessage
@@ -12,6 +16,7 @@ actor OutputWindow {
     }
 
     private let producer: KafkaProducer
+    private let deadLetters: DeadLetterWriter
     private let consumer: KafkaConsumer
     private let capacity: Int
     private let logger: Logger
@@ -24,8 +29,9 @@ actor OutputWindow {
     private var roomWaiters: [CheckedContinuation<Void, Never>] = []
     private var drainWaiters: [CheckedContinuation<Void, Never>] = []
 
-    init(producer: KafkaProducer, consumer: KafkaConsumer, capacity: Int, logger: Logger) {
+    init(producer: KafkaProducer, deadLetters: DeadLetterWriter, consumer: KafkaConsumer, capacity: Int, logger: Logger) {
         self.producer = producer
+        self.deadLetters = deadLetters
         self.consumer = consumer
         self.capacity = capacity
         self.logger = logger
@@ -52,14 +58,44 @@ actor OutputWindow {
             return id
         }
         let producer = self.producer
+        let deadLetters = self.deadLetters
         let logger = self.logger
         let stageCount = batch.map(\.stages.count).max() ?? 0
         Task {
             var acknowledged = true
+            var deadLettered = Set<Int>()  // batch indices whose output was replaced
             for stage in 0..<stageCount where acknowledged {
-                let records = batch.flatMap { $0.stages.count > stage ? $0.stages[stage] : [] }
-                if !records.isEmpty {
-                    acknowledged = await Self.sendUntilAcknowledged(records, producer: producer, logger: logger)
+                var records: [KafkaRecord] = []
+                var owners: [Int] = []
+                for (index, entry) in batch.enumerated() where entry.stages.count > stage && !deadLettered.contains(index) {
+                    records += entry.stages[stage]
+                    owners += repeatElement(index, count: entry.stages[stage].count)
+                }
+                guard !records.isEmpty else { continue }
+                guard let unsendable = await producer.sendUntilAcknowledged(records, logger: logger) else {
+                    acknowledged = false
+                    break
+                }
+                var letters: [KafkaRecord] = []
+                for lost in unsendable where deadLettered.insert(owners[lost.index]).inserted {
+                    let message = batch[owners[lost.index]].message
+                    let record = records[lost.index]
+                    let reason = "its output to \(record.topic) (\(record.value.count) bytes) can never be sent: \(lost.error.message)"
+                    logger.error("output cannot be sent; input dead-lettered", metadata: [
+                        "kafka.topic": "\(message.topic)", "kafka.partition": "\(message.partition)",
+                        "kafka.offset": "\(message.offset)", "reason": "\(reason)",
+                    ])
+                    letters.append(deadLetters.boundedRecord(for: message, reason: reason))
+                }
+                if !letters.isEmpty {
+                    guard let lost = await producer.sendUntilAcknowledged(letters, logger: logger) else {
+                        acknowledged = false
+                        break
+                    }
+                    for letter in lost {  // only with a message.max.bytes below the dead letters' bound
+                        logger.critical("dead letter cannot be sent either; input skipped", metadata: [
+                            "kafka.topic": "\(letters[letter.index].topic)", "error": "\(letter.error)"])
+                    }
                 }
             }
             self.completed(ids, acknowledged: acknowledged)
@@ -114,42 +150,5 @@ actor OutputWindow {
                 "kafka.offset": "\(message.offset)", "error": "\(error)",
             ])
         }
-    }
-
-    /// Never gives up on output it has not handed on: failed records are sent again with
-    /// backoff until the broker takes them or the producer is closed (then: false).
-    private static func sendUntilAcknowledged(_ records: [KafkaRecord], producer: KafkaProducer, logger: Logger) async -> Bool {
-        var pending = records
-        var backoff = Backoff()
-        while !pending.isEmpty {
-            let results: [Result<KafkaDeliveryReport, KafkaError>]
-            do {
-                results = try await producer.sendBatch(pending)
-            } catch {
-                if error.code == .closed { return false }
-                results = pending.map { _ in .failure(error) }
-            }
-            var failed: [KafkaRecord] = []
-            for (record, result) in zip(pending, results) {
-                if case .failure(let error) = result {
-                    if error.code == .closed { return false }
-                    logger.warning("send failed; retrying", metadata: ["kafka.topic": "\(record.topic)", "error": "\(error)"])
-                    failed.append(record)
-                }
-            }
-            pending = failed
-            if !pending.isEmpty { await backoff.wait() }
-        }
-        return true
-    }
-}
-
-/// Exponential backoff from 50 ms to 5 s.
-struct Backoff {
-    private var delayMs = 50
-
-    mutating func wait() async {
-        try? await Task.sleep(for: .milliseconds(delayMs))
-        delayMs = min(delayMs * 2, 5_000)
     }
 }

@@ -52,8 +52,9 @@ public final class PipelineService: Service {
 
     public func run() async throws {
         let consumer = try KafkaConsumer(config: config, options: consumerOptions, logger: logger)
-        let window = OutputWindow(producer: producer, consumer: consumer, capacity: windowCapacity, logger: logger)
         let deadLetters = DeadLetterWriter(producer: producer)
+        let window = OutputWindow(producer: producer, deadLetters: deadLetters, consumer: consumer,
+                                  capacity: windowCapacity, logger: logger)
         logger.info("consuming", metadata: ["kafka.topics": "\(consumerOptions.topics.joined(separator: ","))",
                                             "kafka.group": "\(consumerOptions.groupId)"])
         var fatal: FatalProcessingError?
