@@ -25,8 +25,10 @@ struct StatusCommand: AsyncParsableCommand {
         print("epoch     \(summary.epoch ?? 0)   calls \(summary.lastSeq ?? 0)   resumptions \(summary.resumptions)")
         if let checkpoint = summary.lastCheckpoint {
             var line = "snapshot  seq \(checkpoint.seq)" + (checkpoint.detail.map { " (\($0))" } ?? "")
-            if checkpoint.seq < summary.lastSeq ?? 0 {
-                // The proxy announces a policy's snapshots at most once a second per job.
+            // The proxy announces a policy's snapshots at most once a second per job (the
+            // script's own checkpoint, yield and sleep always): later ones may be stored.
+            let scriptAsked = ["checkpoint", "yield", "sleep"].contains { checkpoint.detail?.hasPrefix($0) == true }
+            if !scriptAsked && checkpoint.seq < summary.lastSeq ?? 0 {
                 line += ", the newest announced (later ones may be stored: `lazarus inspect \(summary.jobId)`)"
             }
             print(line)
