@@ -18,7 +18,10 @@ function main(args) {
   var batchSize = 10;
   var customers = ensureCustomers(30);
   var created = 0;
-  var interrupted = 0;
+  // Resumptions the script itself notices: a run restored from a checkpoint() snapshot
+  // gets status "resumed" there. One restored from a policy snapshot (afterWrite: taken
+  // at a write) resumes inside that write and carries on without knowing.
+  var resumedAtCheckpoint = 0;
 
   for (var batch = 0; created < total; batch++) {
     for (var i = 0; i < batchSize && created < total; i++) {
@@ -33,10 +36,10 @@ function main(args) {
     }
     var saved = checkpoint("batch-" + batch);
     if (saved.status === "resumed") {
-      interrupted++;
+      resumedAtCheckpoint++;
       console.log("resumed after an interruption at " + saved.label);
     }
   }
   console.log("created " + created + " invoices for " + customers.length + " customers");
-  return {invoices: created, customers: customers.length, interruptions: interrupted};
+  return {invoices: created, customers: customers.length, resumedAtCheckpoint: resumedAtCheckpoint};
 }
