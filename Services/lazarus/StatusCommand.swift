@@ -27,7 +27,8 @@ struct StatusCommand: AsyncParsableCommand {
             var line = "snapshot  seq \(checkpoint.seq)" + (checkpoint.detail.map { " (\($0))" } ?? "")
             // The proxy announces a policy's snapshots at most once a second per job (the
             // script's own checkpoint, yield and sleep always): later ones may be stored.
-            let scriptAsked = ["checkpoint", "yield", "sleep"].contains { checkpoint.detail?.hasPrefix($0) == true }
+            let reason = checkpoint.detail?.split(separator: " ").first.map(String.init)
+            let scriptAsked = reason.map(SaveStatePolicy.scriptRequestedReasons.contains) ?? false
             if !scriptAsked && checkpoint.seq < summary.lastSeq ?? 0 {
                 line += ", the newest announced (later ones may be stored: `lazarus inspect \(summary.jobId)`)"
             }

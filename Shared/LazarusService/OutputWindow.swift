@@ -60,46 +60,50 @@ actor OutputWindow {
         let producer = self.producer
         let deadLetters = self.deadLetters
         let logger = self.logger
-        let stageCount = batch.map(\.stages.count).max() ?? 0
         Task {
-            var acknowledged = true
-            var deadLettered = Set<Int>()  // batch indices whose output was replaced
-            for stage in 0..<stageCount where acknowledged {
-                var records: [KafkaRecord] = []
-                var owners: [Int] = []
-                for (index, entry) in batch.enumerated() where entry.stages.count > stage && !deadLettered.contains(index) {
-                    records += entry.stages[stage]
-                    owners += repeatElement(index, count: entry.stages[stage].count)
-                }
-                guard !records.isEmpty else { continue }
-                guard let unsendable = await producer.sendUntilAcknowledged(records, logger: logger) else {
-                    acknowledged = false
-                    break
-                }
-                var letters: [KafkaRecord] = []
-                for lost in unsendable where deadLettered.insert(owners[lost.index]).inserted {
-                    let message = batch[owners[lost.index]].message
-                    let record = records[lost.index]
-                    let reason = "its output to \(record.topic) (\(record.value.count) bytes) can never be sent: \(lost.error.message)"
-                    logger.error("output cannot be sent; input dead-lettered", metadata: [
-                        "kafka.topic": "\(message.topic)", "kafka.partition": "\(message.partition)",
-                        "kafka.offset": "\(message.offset)", "reason": "\(reason)",
-                    ])
-                    letters.append(deadLetters.boundedRecord(for: message, reason: reason))
-                }
-                if !letters.isEmpty {
-                    guard let lost = await producer.sendUntilAcknowledged(letters, logger: logger) else {
-                        acknowledged = false
-                        break
-                    }
-                    for letter in lost {  // only with a message.max.bytes below the dead letters' bound
-                        logger.critical("dead letter cannot be sent either; input skipped", metadata: [
-                            "kafka.topic": "\(letters[letter.index].topic)", "error": "\(letter.error)"])
-                    }
-                }
-            }
+            let acknowledged = await Self.send(batch, producer: producer, deadLetters: deadLetters, logger: logger)
             self.completed(ids, acknowledged: acknowledged)
         }
+    }
+
+    /// Sends the batch's output stage by stage; false if the producer closed first. A
+    /// message whose record can never be sent is dead-lettered and sends nothing more.
+    private static func send(_ batch: [(message: KafkaMessage, stages: [[KafkaRecord]])], producer: KafkaProducer,
+                             deadLetters: DeadLetterWriter, logger: Logger) async -> Bool {
+        var deadLettered = Set<Int>()  // batch indices whose output was replaced
+        for stage in 0..<(batch.map(\.stages.count).max() ?? 0) {
+            var records: [KafkaRecord] = []
+            var owners: [Int] = []
+            for (index, entry) in batch.enumerated() where entry.stages.count > stage && !deadLettered.contains(index) {
+                records += entry.stages[stage]
+                owners += repeatElement(index, count: entry.stages[stage].count)
+            }
+            guard !records.isEmpty else { continue }
+            guard let unsendable = await producer.sendUntilAcknowledged(records, logger: logger) else { return false }
+            let letters = unsendable.compactMap { lost -> KafkaRecord? in
+                guard deadLettered.insert(owners[lost.index]).inserted else { return nil }
+                return deadLetter(batch[owners[lost.index]].message, unsendable: records[lost.index], lost.error,
+                                  deadLetters: deadLetters, logger: logger)
+            }
+            guard !letters.isEmpty else { continue }
+            guard let lost = await producer.sendUntilAcknowledged(letters, logger: logger) else { return false }
+            for letter in lost {  // only with a message.max.bytes below the dead letters' bound
+                logger.critical("dead letter cannot be sent either; input skipped", metadata: [
+                    "kafka.topic": "\(letters[letter.index].topic)", "error": "\(letter.error)"])
+            }
+        }
+        return true
+    }
+
+    /// The dead letter of `message`, whose output `record` the producer refused for good.
+    private static func deadLetter(_ message: KafkaMessage, unsendable record: KafkaRecord, _ error: KafkaError,
+                                   deadLetters: DeadLetterWriter, logger: Logger) -> KafkaRecord {
+        let reason = "its output to \(record.topic) (\(record.value.count) bytes) can never be sent: \(error.message)"
+        logger.error("output cannot be sent; input dead-lettered", metadata: [
+            "kafka.topic": "\(message.topic)", "kafka.partition": "\(message.partition)",
+            "kafka.offset": "\(message.offset)", "reason": "\(reason)",
+        ])
+        return deadLetters.boundedRecord(for: message, reason: reason)
     }
 
     /// Waits until every submitted message's output is acknowledged (or `abandonDrain`).

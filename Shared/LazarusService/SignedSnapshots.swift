@@ -13,13 +13,13 @@ public struct SnapshotSigner: Sendable {
     /// Shorter keys are refused: a guessable key authenticates nothing.
     public static let minimumKeyBytes = 16
 
-    private let key: [UInt8]
+    private let hmac: HMACSHA256
 
     public init(key: [UInt8]) throws(SnapshotKeyError) {
         guard key.count >= Self.minimumKeyBytes else {
             throw SnapshotKeyError("the snapshot key has \(key.count) bytes; at least \(Self.minimumKeyBytes) are needed (e.g. `head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \\n' > key`)")
         }
-        self.key = key
+        hmac = HMACSHA256(key: key)
     }
 
     /// The signer for the key in `path`, else in the file `LAZARUS_SNAPSHOT_KEY_FILE` names;
@@ -42,13 +42,13 @@ public struct SnapshotSigner: Sendable {
 
     /// `snapshot` followed by its authentication code.
     public func sign(_ snapshot: [UInt8]) -> [UInt8] {
-        snapshot + HMACSHA256.code(for: snapshot, key: key)
+        snapshot + hmac.code(for: snapshot)
     }
 
     /// The snapshot inside `signed`, if its code is this key's; throws otherwise.
     public func verify(_ signed: [UInt8]) throws(SnapshotKeyError) -> ArraySlice<UInt8> {
         let split = signed.count - HMACSHA256.codeSize
-        guard split > 0, HMACSHA256.isValid(signed[split...], for: signed[..<split], key: key) else {
+        guard split > 0, hmac.isValid(signed[split...], for: signed[..<split]) else {
             throw SnapshotKeyError("the snapshot is not signed with this deployment's key (\(signed.count) bytes): it was forged, "
                 + "altered, or written by an executor with another key or none")
         }

@@ -1,4 +1,8 @@
 extension SaveStatePolicy {
+    /// The reasons of the save points a script asks for itself (checkpoint, yieldScript,
+    /// sleep), whatever the policy; every other reason is the policy's.
+    public static let scriptRequestedReasons: Set<String> = ["checkpoint", "yield", "sleep"]
+
     /// Why a host call is a save-state point, or `nil` when it is not.
     ///
     /// A pure function of the call, so the proxy keeps no state and the executor can tell
